@@ -1,0 +1,25 @@
+import { ConflictError, AppError } from '@dreamcatcher/service-kit';
+import type { ExpectedRevision } from './event-store.js';
+
+/** The stream was not at the revision the writer expected. */
+export class WrongExpectedRevisionError extends ConflictError {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's actual last revision, -1n when it does not exist. */
+    readonly actual: bigint,
+  ) {
+    super(
+      `Stream ${streamId} is at revision ${actual}, expected ${String(expected)}`,
+      'wrong_expected_revision',
+      { streamId, expected: String(expected), actual: actual.toString() },
+    );
+  }
+}
+
+/** The stream was deleted (tombstoned): it cannot be written again. */
+export class StreamDeletedError extends AppError {
+  constructor(readonly streamId: string) {
+    super(410, 'stream_deleted', `Stream ${streamId} was deleted`);
+  }
+}
