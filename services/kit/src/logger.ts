@@ -28,6 +28,8 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   debug(message: string, fields?: Record<string, unknown>): void;
   child(fields: Record<string, unknown>): Logger;
+  /** Writes out every pending line; the logger is unusable afterwards. */
+  close(): Promise<void>;
 }
 
 // Keys whose values never reach a log: credentials, and what users captured.
@@ -44,10 +46,12 @@ function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
+// Mutates `info` in place: winston keeps its level and message under symbol keys that must survive.
 const addContextAndRedact = winston.format((info) => {
-  const { level, message, ...rest } = info;
+  const { level: _level, message: _message, ...rest } = info;
   const fields = redact({ ...currentLogContext(), ...rest }) as Record<string, unknown>;
-  return Object.assign({ level, message }, fields) as winston.Logform.TransformableInfo;
+  for (const key of Object.keys(rest)) delete info[key];
+  return Object.assign(info, fields);
 });
 
 export interface LoggerOptions {
@@ -57,13 +61,21 @@ export interface LoggerOptions {
   stream?: NodeJS.WritableStream;
 }
 
-function wrap(logger: winston.Logger): Logger {
+function wrap(logger: winston.Logger, root = logger): Logger {
   return {
     error: (message, fields) => logger.error(message, fields),
     warn: (message, fields) => logger.warn(message, fields),
     info: (message, fields) => logger.info(message, fields),
     debug: (message, fields) => logger.debug(message, fields),
-    child: (fields) => wrap(logger.child(fields)),
+    child: (fields) => wrap(logger.child(fields), root),
+    close: () =>
+      new Promise<void>((resolve) => {
+        const transports = root.transports;
+        let pending = transports.length;
+        if (!pending) return resolve();
+        for (const transport of transports) transport.once('finish', () => --pending === 0 && resolve());
+        root.end();
+      }).then(() => new Promise<void>((resolve) => process.stdout.write('', () => resolve()))),
   };
 }
 

@@ -97,3 +97,18 @@ export async function eventually<T>(check: () => Promise<T | undefined | false> 
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/**
+ * Force-closes every broker connection in a vhost, as a broker failover would, without
+ * touching other vhosts (other tests may be running on the same broker).
+ */
+export async function closeVhostConnections(vhost: string): Promise<number> {
+  const { stdout } = await run('rabbitmqctl', ['-q', 'list_connections', 'pid', 'vhost'], { timeout: 30_000 });
+  const pids = stdout
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([pid, host]) => pid?.startsWith('<') && host === vhost)
+    .map(([pid]) => pid as string);
+  for (const pid of pids) await rabbitmqctl('close_connection', pid, 'closed by test');
+  return pids.length;
+}
