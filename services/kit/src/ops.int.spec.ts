@@ -40,7 +40,7 @@ describe('ops endpoints', () => {
     brokerUp = true;
     const ready = await fetch(`${base}/ready`);
     expect(ready.status).to.equal(200);
-    expect((await ready.json()).status).to.equal('ready');
+    expect(((await ready.json()) as { status: string }).status).to.equal('ready');
   });
 
   it('serves Prometheus metrics with the service label', async () => {
