@@ -8,3 +8,4 @@ export * from './migrations.js';
 export * from './ops.js';
 export * from './postgres.js';
 export * from './retry.js';
+export * from './topology.js';
