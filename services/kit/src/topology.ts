@@ -18,6 +18,10 @@ export const EVENTS_EXCHANGE = 'dreamcatcher.events';
 export const DEAD_LETTER_EXCHANGE = 'dreamcatcher.dead-letter';
 export const ALL_EVENTS_BINDING = 'dream.#';
 
+/** Every projection the system runs; each owns one queue and one checkpoint. */
+export const PROJECTION_NAMES = ['dream_summary', 'dream_detail', 'sync_status', 'user_activity', 'dream_search', 'catalogue'] as const;
+export type ProjectionName = (typeof PROJECTION_NAMES)[number];
+
 export function projectionQueue(projection: string): string {
   return `dreamcatcher.projection.${projection}`;
 }
