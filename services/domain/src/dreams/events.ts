@@ -1,0 +1,59 @@
+import type {
+  DocumentAttached,
+  DreamArchived,
+  DreamBrandChanged,
+  DreamCreated,
+  DreamDeleted,
+  DreamDetailsChanged,
+  DreamImported,
+  DreamStatusChanged,
+  DreamSynced,
+  DreamSyncFailed,
+  DreamTagged,
+  DreamUntagged,
+  FragmentCaptured,
+  FragmentEdited,
+  FragmentRemoved,
+  ImplementationCompleted,
+  ImplementationRequested,
+  TodoAdded,
+  TodoChanged,
+  TodoCompleted,
+  TodoRemoved,
+} from '../pending-contracts.js';
+
+/** A message as the decider sees it: the contract's event data under its type name. */
+export type Event<Type extends string, Data> = { type: Type; data: Data };
+
+/** Every fact recorded in a dream's stream (`dream-<dreamId>`); `data` is the contract's type. */
+export type DreamEvent =
+  | Event<'DreamCreated', DreamCreated>
+  | Event<'DreamImported', DreamImported>
+  | Event<'FragmentCaptured', FragmentCaptured>
+  | Event<'FragmentEdited', FragmentEdited>
+  | Event<'FragmentRemoved', FragmentRemoved>
+  | Event<'DreamDetailsChanged', DreamDetailsChanged>
+  | Event<'DreamStatusChanged', DreamStatusChanged>
+  | Event<'DreamBrandChanged', DreamBrandChanged>
+  | Event<'DreamTagged', DreamTagged>
+  | Event<'DreamUntagged', DreamUntagged>
+  | Event<'TodoAdded', TodoAdded>
+  | Event<'TodoChanged', TodoChanged>
+  | Event<'TodoCompleted', TodoCompleted>
+  | Event<'TodoRemoved', TodoRemoved>
+  | Event<'DocumentAttached', DocumentAttached>
+  | Event<'ImplementationRequested', ImplementationRequested>
+  | Event<'ImplementationCompleted', ImplementationCompleted>
+  | Event<'DreamSynced', DreamSynced>
+  | Event<'DreamSyncFailed', DreamSyncFailed>
+  | Event<'DreamArchived', DreamArchived>
+  | Event<'DreamDeleted', DreamDeleted>;
+
+export type DreamEventType = DreamEvent['type'];
+
+/**
+ * An event as `evolve` folds it: a recorded event may carry its metadata, and only
+ * `occurredAt` is read from it (to set the state's timestamps). Events straight from
+ * `decide` have no metadata; folding them leaves the timestamps as they were.
+ */
+export type RecordedDreamEvent = DreamEvent & { metadata?: { occurredAt?: string } };

@@ -1,0 +1,99 @@
+import { ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
+import { BRANDS, CAPTURE_MODES, DREAM_STATUSES, TODO_PRIORITIES, TODO_SOURCES, TODO_STATUSES } from '../pending-contracts.js';
+
+export const TITLE_MIN = 3;
+export const TITLE_MAX = 500;
+export const TAGS_MAX = 50;
+export const TAG_MAX = 50;
+
+/**
+ * Collects every rule a command breaks, so one 400 lists them all. Paths are JSON
+ * Pointers into the command's data, as the schema validator reports them.
+ */
+export class Violations {
+  readonly list: Violation[] = [];
+
+  add(path: string, message: string): void {
+    this.list.push({ path, message });
+  }
+
+  throwIfAny(message = 'The command breaks the dream rules'): void {
+    if (this.list.length > 0) throw new ValidationError(message, this.list);
+  }
+}
+
+/** Length in code points, as JSON Schema's minLength/maxLength count. */
+export const lengthOf = (text: string): number => [...text].length;
+
+/** The dream title trimmed; 3..500 characters after trimming. */
+export function dreamTitle(title: string, path: string, violations: Violations): string {
+  const trimmed = title.trim();
+  const length = lengthOf(trimmed);
+  if (length < TITLE_MIN || length > TITLE_MAX) {
+    violations.add(path, `must be ${TITLE_MIN} to ${TITLE_MAX} characters after trimming (is ${length})`);
+  }
+  return trimmed;
+}
+
+/** A title of a fragment, todo or document: trimmed, not blank. */
+export function itemTitle(title: string, path: string, violations: Violations): string {
+  const trimmed = title.trim();
+  if (trimmed === '') violations.add(path, 'must not be blank');
+  return trimmed;
+}
+
+/**
+ * Tags trimmed, empties dropped, duplicates removed keeping the first (exact match:
+ * `AI` and `ai` stay two tags, as the user wrote them).
+ */
+export function normaliseTags(tags: readonly string[], path: string, violations: Violations): string[] {
+  const result: string[] = [];
+  for (const [index, tag] of tags.entries()) {
+    const trimmed = tag.trim();
+    if (trimmed === '' || result.includes(trimmed)) continue;
+    if (lengthOf(trimmed) > TAG_MAX) violations.add(`${path}/${index}`, `must be at most ${TAG_MAX} characters`);
+    result.push(trimmed);
+  }
+  if (result.length > TAGS_MAX) violations.add(path, `must hold at most ${TAGS_MAX} distinct tags`);
+  return result;
+}
+
+/** Checks that `value` is one of `allowed` (a runtime guard for input that skipped the schema). */
+export function oneOf<T extends string>(
+  allowed: readonly T[],
+  value: T | undefined,
+  fallback: T,
+  path: string,
+  violations: Violations,
+): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value)) violations.add(path, `must be one of ${allowed.join(', ')}`);
+  return value;
+}
+
+export const brand = (value: (typeof BRANDS)[number] | undefined, path: string, v: Violations) =>
+  oneOf(BRANDS, value, 'personal', path, v);
+export const dreamStatus = (value: (typeof DREAM_STATUSES)[number] | undefined, path: string, v: Violations) =>
+  oneOf(DREAM_STATUSES, value, 'idea', path, v);
+export const captureMode = (value: (typeof CAPTURE_MODES)[number] | undefined, path: string, v: Violations) =>
+  oneOf(CAPTURE_MODES, value, 'all', path, v);
+export const todoPriority = (value: (typeof TODO_PRIORITIES)[number] | undefined, path: string, v: Violations) =>
+  oneOf(TODO_PRIORITIES, value, 'medium', path, v);
+export const todoStatus = (value: (typeof TODO_STATUSES)[number] | undefined, path: string, v: Violations) =>
+  oneOf(TODO_STATUSES, value, 'pending', path, v);
+export const todoSource = (value: (typeof TODO_SOURCES)[number] | undefined, path: string, v: Violations) =>
+  oneOf(TODO_SOURCES, value, 'manual', path, v);
+
+/** Reports ids that appear more than once in one command (e.g. two imported todos with one id). */
+export function uniqueIds(ids: readonly string[], path: string, field: string, violations: Violations): void {
+  ids.forEach((id, index) => {
+    if (ids.indexOf(id) !== index) violations.add(`${path}/${index}/${field}`, `duplicate id ${id}`);
+  });
+}
+
+/** Adds `key: value` only when the value is present, so events carry no `undefined` members. */
+export const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
+  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+
+/** Structural equality for JSON values (arrays of strings, code snippets). */
+export const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
