@@ -1,1 +1,11 @@
-export {};
+/**
+ * The Dreamcatcher contracts: types generated from the JSON Schemas in this package, the
+ * catalogue constants, routing keys and (cached) validators.
+ */
+export type * from './generated/common.js';
+export type * from './generated/events.js';
+export type * from './generated/commands.js';
+export type * from './generated/envelope.js';
+export type * from './generated/http.js';
+export * from './catalogue.js';
+export { EXCHANGE, kebabCase, routingKey } from './routing.js';
