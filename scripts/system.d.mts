@@ -1,0 +1,34 @@
+export interface ServicePlan {
+  name: string;
+  entry: string;
+  env: Record<string, string>;
+  url: string;
+}
+export interface SystemPorts {
+  gateway: number;
+  command: number;
+  relay: number;
+  projectors: number[];
+}
+export interface RunningSystem {
+  plan: ServicePlan[];
+  url(name: string): string | undefined;
+  pid(name: string): number | undefined;
+  kill(name: string, signal?: NodeJS.Signals): Promise<void>;
+  start(name: string): void;
+  stop(): Promise<void>;
+}
+export const PROJECTIONS: string[];
+export const DEVELOPMENT_ENV: { JWT_SECRET: string; COMMAND_SERVICE_TOKEN: string };
+export function planSystem(options: { ports: SystemPorts; env?: Record<string, string> }): ServicePlan[];
+export function startSystem(
+  plan: ServicePlan[],
+  options?: {
+    mode?: 'source' | 'dist';
+    stdio?: 'inherit' | 'pipe';
+    restartDelayMs?: number;
+    onExit?: (name: string, code: number | null, signal: NodeJS.Signals | null) => void;
+    onOutput?: (name: string, text: string) => void;
+  },
+): RunningSystem;
+export function waitForReady(url: string, options?: { timeoutMs?: number; intervalMs?: number }): Promise<void>;

@@ -1,0 +1,90 @@
+/**
+ * The whole system for end-to-end tests: gateway, command service, relay and one projector
+ * per projection, each a real process running its TypeScript sources, on a fresh database
+ * and a fresh RabbitMQ vhost that are dropped afterwards.
+ */
+import { createServer } from 'node:net';
+import { SignJWT } from 'jose';
+import { createTestDatabase, createTestVhost, type TestResource } from '@dreamcatcher/service-kit/testing';
+import { DEVELOPMENT_ENV, planSystem, startSystem, waitForReady, type RunningSystem } from '../../scripts/system.mjs';
+
+export interface TestSystem {
+  running: RunningSystem;
+  databaseUrl: string;
+  amqpUrl: string;
+  vhost: string;
+  /** Base URL of the API, e.g. http://127.0.0.1:PORT/api/v1 */
+  api: string;
+  gatewayUrl: string;
+  /** A real HS256 token signed with the gateway's secret. */
+  token(sub: string, roles?: string[], claims?: Record<string, unknown>): Promise<string>;
+  /** Every line the services wrote, by service name. */
+  logs: Map<string, string[]>;
+  /** Waits until a killed service answers /ready again. */
+  waitReady(name: string, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startTestSystem({ env = {} as Record<string, string> } = {}): Promise<TestSystem> {
+  const database: TestResource = await createTestDatabase('dc_e2e');
+  const vhost: TestResource = await createTestVhost('dc_e2e');
+  const ports = {
+    gateway: await freePort(),
+    command: await freePort(),
+    relay: await freePort(),
+    projectors: await Promise.all([0, 1, 2, 3, 4, 5].map(() => freePort())),
+  };
+  const plan = planSystem({
+    ports,
+    env: { DATABASE_URL: database.url, AMQP_URL: vhost.url, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '100000', ...env },
+  });
+  const logs = new Map<string, string[]>();
+  const running = startSystem(plan, {
+    mode: 'source',
+    stdio: 'pipe',
+    onOutput: (name, text) => {
+      const lines = logs.get(name) ?? [];
+      lines.push(...text.split('\n').filter(Boolean));
+      logs.set(name, lines);
+    },
+  });
+  const gatewayUrl = running.url('gateway')!;
+  const stop = async () => {
+    await running.stop();
+    await database.drop();
+    await vhost.drop();
+  };
+  try {
+    await waitForReady(`${gatewayUrl}/ready`, { timeoutMs: 90_000 });
+  } catch (error) {
+    const tail = [...logs.entries()].map(([name, lines]) => `--- ${name}\n${lines.slice(-15).join('\n')}`).join('\n');
+    await stop();
+    throw new Error(`${(error as Error).message}\n${tail}`);
+  }
+  const secret = new TextEncoder().encode(plan[0]!.env.JWT_SECRET ?? DEVELOPMENT_ENV.JWT_SECRET);
+  return {
+    running,
+    databaseUrl: database.url,
+    amqpUrl: vhost.url,
+    vhost: vhost.name,
+    api: `${gatewayUrl}/api/v1`,
+    gatewayUrl,
+    logs,
+    token: (sub, roles = ['user'], claims = {}) =>
+      new SignJWT({ roles, ...claims }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt().setExpirationTime('10m').sign(secret),
+    waitReady: (name, timeoutMs = 60_000) => waitForReady(`${running.url(name)}/ready`, { timeoutMs }),
+    stop,
+  };
+}
