@@ -1,4 +1,5 @@
-import type * as Contract from '../pending-contracts.js';
+import type * as Contract from '@dreamcatcher/contracts';
+import type { AssertSame } from './events.js';
 
 /**
  * Who asks and when. Time comes in with the command (the decider never reads a clock);
@@ -13,9 +14,9 @@ export interface CommandMetadata {
 
 export type Command<Type extends string, Data> = { type: Type; data: Data; metadata: CommandMetadata };
 
-type FragmentInput = Contract.CaptureFragment['fragment'];
+type FragmentInput = Contract.FragmentInput;
 type ImportedDream = Contract.ImportDream['dream'];
-type ImportedTodo = NonNullable<ImportedDream['todos']>[number];
+type ImportedTodo = Contract.TodoInput;
 type ReplacementTodo = Contract.ReplaceTodos['todos'][number];
 
 // Domain commands are the contract commands with the ids of new things already made
@@ -92,3 +93,7 @@ export type DreamCommand =
   | ReportSync;
 
 export type DreamCommandType = DreamCommand['type'];
+
+// A command added to the contract fails to compile here until the domain decides it.
+const _coversEveryContractCommand: AssertSame<DreamCommandType, Contract.CommandType> = true;
+void _coversEveryContractCommand;

@@ -1,4 +1,4 @@
-import type { DreamDetailsChanged } from '../pending-contracts.js';
+import type { DreamDetailsChanged } from '@dreamcatcher/contracts';
 import { dreamFor } from './access.js';
 import type { ChangeDreamDetails, SetDreamTags } from './commands.js';
 import type { DreamEvent } from './events.js';

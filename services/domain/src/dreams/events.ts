@@ -11,6 +11,7 @@ import type {
   DreamSyncFailed,
   DreamTagged,
   DreamUntagged,
+  EventType,
   FragmentCaptured,
   FragmentEdited,
   FragmentRemoved,
@@ -20,7 +21,7 @@ import type {
   TodoChanged,
   TodoCompleted,
   TodoRemoved,
-} from '../pending-contracts.js';
+} from '@dreamcatcher/contracts';
 
 /** A message as the decider sees it: the contract's event data under its type name. */
 export type Event<Type extends string, Data> = { type: Type; data: Data };
@@ -50,6 +51,12 @@ export type DreamEvent =
   | Event<'DreamDeleted', DreamDeleted>;
 
 export type DreamEventType = DreamEvent['type'];
+
+/** Compiles only when A and B have the same members. */
+export type AssertSame<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+// An event added to the contract fails to compile here until the domain knows it.
+const _coversEveryContractEvent: AssertSame<DreamEventType, EventType> = true;
+void _coversEveryContractEvent;
 
 /**
  * An event as `evolve` folds it: a recorded event may carry its metadata, and only

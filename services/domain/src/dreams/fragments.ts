@@ -1,12 +1,12 @@
 import { ConflictError, NotFoundError } from '@dreamcatcher/service-kit/errors';
-import type { CaptureFragment as CaptureFragmentData, Fragment, FragmentEdited } from '../pending-contracts.js';
+import type { Fragment, FragmentEdited, FragmentInput as ContractFragmentInput } from '@dreamcatcher/contracts';
 import { assertNoDream, dreamFor } from './access.js';
 import type { AddFragment, CaptureFragment, EditFragment, RemoveFragment } from './commands.js';
 import type { DreamEvent } from './events.js';
 import { brand, captureMode, dreamTitle, itemTitle, lengthOf, normaliseTags, optional, sameJson, TITLE_MAX, TITLE_MIN, Violations } from './rules.js';
 import type { Dream, ExistingDream } from './state.js';
 
-type FragmentInput = CaptureFragmentData['fragment'] & { fragmentId: string };
+type FragmentInput = ContractFragmentInput & { fragmentId: string };
 
 const SOURCE_PATTERN = /^[a-z0-9][a-z0-9._-]{0,49}$/;
 

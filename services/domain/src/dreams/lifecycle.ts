@@ -1,4 +1,4 @@
-import type { CreateDream as CreateDreamData, DreamCreated } from '../pending-contracts.js';
+import type { CreateDream as CreateDreamData, DreamCreated } from '@dreamcatcher/contracts';
 import { assertNoDream, dreamFor } from './access.js';
 import type { ArchiveDream, ChangeDreamStatus, CreateDream, DeleteDream, ImportDream } from './commands.js';
 import type { DreamEvent } from './events.js';

@@ -1,5 +1,5 @@
 import { ConflictError } from '@dreamcatcher/service-kit/errors';
-import type { ImplementationCompleted } from '../pending-contracts.js';
+import type { ImplementationCompleted } from '@dreamcatcher/contracts';
 import { dreamFor } from './access.js';
 import type { CompleteImplementation, ReportSync, RequestImplementation } from './commands.js';
 import type { DreamEvent } from './events.js';

@@ -1,5 +1,24 @@
 import { ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
-import { BRANDS, CAPTURE_MODES, DREAM_STATUSES, TODO_PRIORITIES, TODO_SOURCES, TODO_STATUSES } from '../pending-contracts.js';
+import {
+  BRANDS,
+  CAPTURE_MODES,
+  DEFAULT_BRAND,
+  DEFAULT_CAPTURE_MODE,
+  DEFAULT_DREAM_STATUS,
+  DEFAULT_TODO_PRIORITY,
+  DEFAULT_TODO_SOURCE,
+  DEFAULT_TODO_STATUS,
+  DREAM_STATUSES,
+  TODO_PRIORITIES,
+  TODO_SOURCES,
+  TODO_STATUSES,
+  type Brand,
+  type CaptureMode,
+  type DreamStatus,
+  type TodoPriority,
+  type TodoSource,
+  type TodoStatus,
+} from '@dreamcatcher/contracts';
 
 export const TITLE_MIN = 3;
 export const TITLE_MAX = 500;
@@ -71,18 +90,18 @@ export function oneOf<T extends string>(
   return value;
 }
 
-export const brand = (value: (typeof BRANDS)[number] | undefined, path: string, v: Violations) =>
-  oneOf(BRANDS, value, 'personal', path, v);
-export const dreamStatus = (value: (typeof DREAM_STATUSES)[number] | undefined, path: string, v: Violations) =>
-  oneOf(DREAM_STATUSES, value, 'idea', path, v);
-export const captureMode = (value: (typeof CAPTURE_MODES)[number] | undefined, path: string, v: Violations) =>
-  oneOf(CAPTURE_MODES, value, 'all', path, v);
-export const todoPriority = (value: (typeof TODO_PRIORITIES)[number] | undefined, path: string, v: Violations) =>
-  oneOf(TODO_PRIORITIES, value, 'medium', path, v);
-export const todoStatus = (value: (typeof TODO_STATUSES)[number] | undefined, path: string, v: Violations) =>
-  oneOf(TODO_STATUSES, value, 'pending', path, v);
-export const todoSource = (value: (typeof TODO_SOURCES)[number] | undefined, path: string, v: Violations) =>
-  oneOf(TODO_SOURCES, value, 'manual', path, v);
+// Each falls back to the catalogue's default when the field was left out.
+export const brand = (value: Brand | undefined, path: string, v: Violations) => oneOf(BRANDS, value, DEFAULT_BRAND, path, v);
+export const dreamStatus = (value: DreamStatus | undefined, path: string, v: Violations) =>
+  oneOf(DREAM_STATUSES, value, DEFAULT_DREAM_STATUS, path, v);
+export const captureMode = (value: CaptureMode | undefined, path: string, v: Violations) =>
+  oneOf(CAPTURE_MODES, value, DEFAULT_CAPTURE_MODE, path, v);
+export const todoPriority = (value: TodoPriority | undefined, path: string, v: Violations) =>
+  oneOf(TODO_PRIORITIES, value, DEFAULT_TODO_PRIORITY, path, v);
+export const todoStatus = (value: TodoStatus | undefined, path: string, v: Violations) =>
+  oneOf(TODO_STATUSES, value, DEFAULT_TODO_STATUS, path, v);
+export const todoSource = (value: TodoSource | undefined, path: string, v: Violations) =>
+  oneOf(TODO_SOURCES, value, DEFAULT_TODO_SOURCE, path, v);
 
 /** Reports ids that appear more than once in one command (e.g. two imported todos with one id). */
 export function uniqueIds(ids: readonly string[], path: string, field: string, violations: Violations): void {

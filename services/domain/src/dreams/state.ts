@@ -1,4 +1,4 @@
-import type { Brand, Document, DreamStatus, Fragment, Todo } from '../pending-contracts.js';
+import type { Brand, Document, DreamStatus, Fragment, Todo } from '@dreamcatcher/contracts';
 import type { RecordedDreamEvent } from './events.js';
 
 export interface Implementation {

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError } from '@dreamcatcher/service-kit/errors';
-import type { ChangeTodo as ChangeTodoData, Todo, TodoChanged } from '../pending-contracts.js';
+import type { ChangeTodo as ChangeTodoData, Todo, TodoChanged } from '@dreamcatcher/contracts';
 import { dreamFor } from './access.js';
 import type { AddTodo, ChangeTodo, CompleteTodo, RemoveTodo, ReplaceTodos, ReplaceTodosData } from './commands.js';
 import type { DreamEvent } from './events.js';
@@ -7,7 +7,8 @@ import { itemTitle, optional, todoPriority, todoSource, todoStatus, uniqueIds, V
 import type { Dream, ExistingDream } from './state.js';
 
 type TodoInput = ReplaceTodosData['todos'][number];
-type TodoPatch = Omit<ChangeTodoData, 'dreamId' | 'todoId'>;
+// Picked, not omitted: the generated ChangeTodo has an index signature, which Omit would keep alone.
+type TodoPatch = Pick<ChangeTodoData, 'title' | 'description' | 'category' | 'priority' | 'status' | 'deadline' | 'assignedTo'>;
 
 /** A todo with the catalogue's defaults: priority `medium`, status `pending`, source `manual`. */
 export function newTodo(input: TodoInput, path: string, violations: Violations): Todo {

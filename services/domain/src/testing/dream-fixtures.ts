@@ -1,4 +1,4 @@
-import type { DreamCreated, Fragment, Todo } from '../pending-contracts.js';
+import type { DreamCreated, Fragment, Todo } from '@dreamcatcher/contracts';
 import type { CommandMetadata } from '../dreams/commands.js';
 import type { DreamEvent } from '../dreams/events.js';
 
