@@ -9,3 +9,15 @@ export type * from './generated/envelope.js';
 export type * from './generated/http.js';
 export * from './catalogue.js';
 export { EXCHANGE, kebabCase, routingKey } from './routing.js';
+export {
+  assertValidCommand,
+  isCommandType,
+  isEventType,
+  summarise,
+  validateCommand,
+  validateEnvelope,
+  validateEvent,
+  validateMetadata,
+  validateSyncSession,
+  type Violation,
+} from './validation.js';

@@ -1,0 +1,76 @@
+import { ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
+import { COMMAND_TYPES, EVENT_TYPES, type CommandType, type EventType } from './catalogue.js';
+import type { CommandDataByType } from './generated/commands.js';
+import { schemaId } from './schema-files.js';
+import { hasSchema, validatorFor } from './validation/ajv-cache.js';
+import { toViolations } from './validation/violations.js';
+
+export type { Violation } from '@dreamcatcher/service-kit/errors';
+
+const eventTypes: ReadonlySet<string> = new Set(EVENT_TYPES);
+const commandTypes: ReadonlySet<string> = new Set(COMMAND_TYPES);
+
+export function isEventType(type: unknown): type is EventType {
+  return typeof type === 'string' && eventTypes.has(type);
+}
+
+export function isCommandType(type: unknown): type is CommandType {
+  return typeof type === 'string' && commandTypes.has(type);
+}
+
+function check(id: string, value: unknown): Violation[] {
+  const validate = validatorFor(id);
+  return validate(value) ? [] : toViolations(validate.errors);
+}
+
+/** Violations of an event's data against `events/<type>.v<version>.schema.json` (empty when valid). */
+export function validateEvent(type: string, version: number, data: unknown): Violation[] {
+  const id = schemaId('events', type, version);
+  if (!isEventType(type) || !hasSchema(id)) return [{ path: '', message: `no schema for event type ${type} version ${version}` }];
+  return check(id, data);
+}
+
+/** Violations of a command's data (HTTP body merged with path ids) against its schema. */
+export function validateCommand(type: string, data: unknown): Violation[] {
+  if (!isCommandType(type)) return [{ path: '', message: `unknown command type ${type}` }];
+  return check(schemaId('commands', type, 1), data);
+}
+
+/** Throws a `ValidationError` (400) listing every violation unless `data` is a valid `type` command. */
+export function assertValidCommand<T extends CommandType>(type: T, data: unknown): asserts data is CommandDataByType[T] {
+  const violations = validateCommand(type, data);
+  if (violations.length) throw new ValidationError(`Invalid ${type} command: ${summarise(violations)}`, violations);
+}
+
+export function validateMetadata(metadata: unknown): Violation[] {
+  return check(schemaId('envelope', 'EventMetadata', 1), metadata);
+}
+
+/**
+ * Violations of an event envelope: its own fields, and its `data` (located under `/data`)
+ * against the schema its `type` and `schemaVersion` name. A type without such a schema is a
+ * violation too, since envelopes this package checks are ones it publishes.
+ */
+export function validateEnvelope(envelope: unknown): Violation[] {
+  const violations = check(schemaId('envelope', 'EventEnvelope', 1), envelope);
+  if (typeof envelope !== 'object' || envelope === null) return violations;
+  const { type, schemaVersion, data } = envelope as Record<string, unknown>;
+  if (typeof type !== 'string' || typeof schemaVersion !== 'number' || !Number.isInteger(schemaVersion)) return violations;
+  if (!isEventType(type) || !hasSchema(schemaId('events', type, schemaVersion))) {
+    return [...violations, { path: '/type', message: `must be an event type with a schema for version ${schemaVersion}` }];
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return violations;
+  const ofData = validateEvent(type, schemaVersion, data).map((v) => ({ path: `/data${v.path}`, message: v.message }));
+  return [...violations, ...ofData];
+}
+
+export function validateSyncSession(session: unknown): Violation[] {
+  return check(schemaId('http', 'SyncSession', 1), session);
+}
+
+/** `path message` lines joined for an error message; long lists are cut after the first few. */
+export function summarise(violations: readonly Violation[], max = 5): string {
+  const shown = violations.slice(0, max).map((v) => `${v.path || '(root)'} ${v.message}`);
+  const more = violations.length - shown.length;
+  return more > 0 ? `${shown.join('; ')}; and ${more} more` : shown.join('; ');
+}
