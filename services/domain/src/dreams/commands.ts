@@ -42,9 +42,14 @@ export type ImportDreamData = {
   };
 };
 export type AddTodoData = Contract.AddTodo & { todoId: string };
-/** Every item has an id: kept ids are existing todos, the rest are new todos. */
+/**
+ * Every item has an id. `newTodo` says where it came from, as `newDream` does for a capture:
+ * `false` (the client sent the id) makes an id the dream does not hold a 404; `true` (the id
+ * was just made) makes an id it holds a 409 `todo_exists`; left out, a held id is kept and
+ * any other is added.
+ */
 export type ReplaceTodosData = Omit<Contract.ReplaceTodos, 'todos'> & {
-  todos: (ReplacementTodo & { todoId: string })[];
+  todos: (ReplacementTodo & { todoId: string; newTodo?: boolean })[];
 };
 export type AttachDocumentData = Contract.AttachDocument & { documentId: string };
 

@@ -6,7 +6,7 @@ import type { DreamEvent } from './events.js';
 import { itemTitle, optional, todoPriority, todoSource, todoStatus, uniqueIds, Violations } from './rules.js';
 import type { Dream, ExistingDream } from './state.js';
 
-type TodoInput = ReplaceTodosData['todos'][number];
+type TodoInput = Omit<ReplaceTodosData['todos'][number], 'newTodo'>;
 // Picked, not omitted: the generated ChangeTodo has an index signature, which Omit would keep alone.
 type TodoPatch = Pick<ChangeTodoData, 'title' | 'description' | 'category' | 'priority' | 'status' | 'deadline' | 'assignedTo'>;
 
@@ -49,6 +49,8 @@ function diffTodo(todo: Todo, patch: TodoPatch, path: string, violations: Violat
   return { changes, completes: status === 'completed' && todo.status !== 'completed' };
 }
 
+const todoExists = (todoId: string) => new ConflictError(`Todo ${todoId} already exists`, 'todo_exists', { todoId });
+
 function findTodo(dream: ExistingDream, todoId: string): Todo {
   const todo = dream.todos.find((t) => t.todoId === todoId);
   if (!todo) throw new NotFoundError('Todo not found');
@@ -61,9 +63,7 @@ export function addTodo({ data, metadata }: AddTodo, state: Dream): DreamEvent[]
   const { dreamId: _dreamId, ...input } = data;
   const todo = newTodo(input, '', violations);
   violations.throwIfAny();
-  if (dream.todos.some((t) => t.todoId === todo.todoId)) {
-    throw new ConflictError(`Todo ${todo.todoId} already exists`, 'todo_exists', { todoId: todo.todoId });
-  }
+  if (dream.todos.some((t) => t.todoId === todo.todoId)) throw todoExists(todo.todoId);
   return [{ type: 'TodoAdded', data: { dreamId: dream.id, todo } }];
 }
 
@@ -98,7 +98,8 @@ export function removeTodo({ data, metadata }: RemoveTodo, state: Dream): DreamE
  * The list made equal to the given one, as a diff in a stable order: removals (in the
  * current order), then changes, completions and additions (in the given order). Items
  * with a known id keep whatever they leave out (events cannot unset a field, and `source`
- * is not changeable); the list's order itself is not recorded.
+ * is not changeable); the list's order itself is not recorded. See ReplaceTodosData for
+ * how `newTodo` decides between adding, 404 and 409.
  */
 export function replaceTodos({ data, metadata }: ReplaceTodos, state: Dream): DreamEvent[] {
   const dream = dreamFor(state, metadata);
@@ -116,11 +117,14 @@ export function replaceTodos({ data, metadata }: ReplaceTodos, state: Dream): Dr
   data.todos.forEach((item, index) => {
     const path = `/todos/${index}`;
     const current = dream.todos.find((t) => t.todoId === item.todoId);
+    if (current && item.newTodo === true) throw todoExists(item.todoId);
+    if (!current && item.newTodo === false) throw new NotFoundError('Todo not found');
     if (!current) {
-      additions.push({ type: 'TodoAdded', data: { dreamId, todo: newTodo(item, path, violations) } });
+      const { newTodo: _new, ...input } = item;
+      additions.push({ type: 'TodoAdded', data: { dreamId, todo: newTodo(input, path, violations) } });
       return;
     }
-    const { todoId, source: _source, ...patch } = item;
+    const { todoId, source: _source, newTodo: _new, ...patch } = item;
     const diff = diffTodo(current, patch, path, violations);
     if (Object.keys(diff.changes).length > 0) changes.push({ type: 'TodoChanged', data: { dreamId, todoId, changes: diff.changes } });
     if (diff.completes) completions.push({ type: 'TodoCompleted', data: { dreamId, todoId } });

@@ -133,6 +133,28 @@ describe('ReplaceTodos', () => {
       .then([1, 2, 3].map((n) => ({ type: 'TodoRemoved', data: { dreamId, todoId: id(n) } })));
   });
 
+  it('is a 404 for an id the client named that the dream does not hold', () => {
+    spec
+      .given(history)
+      .when(replace([{ todoId: id(1), title: 'Sketch', newTodo: false }, { todoId: id(8), title: 'Gone elsewhere', newTodo: false }]))
+      .thenThrows(NotFoundError);
+  });
+
+  it('adds items with a freshly made id, and refuses a fresh id the dream already holds', () => {
+    spec
+      .given(history)
+      .when(replace([{ todoId: id(1), title: 'Sketch', newTodo: false }, { todoId: id(8), title: 'New', newTodo: true }]))
+      .then([
+        { type: 'TodoRemoved', data: { dreamId, todoId: id(2) } },
+        { type: 'TodoRemoved', data: { dreamId, todoId: id(3) } },
+        { type: 'TodoAdded', data: { dreamId, todo: aTodo({ todoId: id(8), title: 'New' }) } },
+      ]);
+    spec
+      .given(history)
+      .when(replace([{ todoId: id(1), title: 'Sketch', newTodo: true }]))
+      .thenThrows(ConflictError, (error) => expect(error.code).to.equal('todo_exists'));
+  });
+
   it('refuses a list with a repeated id or an unknown priority, pointing at the items', () => {
     spec
       .given(history)
