@@ -1,0 +1,39 @@
+/**
+ * The relay process: `node dist/main.js` (PORT 8082 serves /health, /ready, /metrics only).
+ * Config: DATABASE_URL, AMQP_URL, EVENT_STORE (+ EVENTSTORE_CONNECTION_STRING), RELAY_NAME
+ * (checkpoint and lock name), RELAY_MAX_IN_FLIGHT, RELAY_LOCK_RETRY_MS.
+ */
+import { createEventStore, eventStoreConfigFrom } from '@dreamcatcher/event-store';
+import { closeServer, connectPostgres, createMetricsRegistry, listeningPort, loadConfig, readCommonConfig, runService, startOpsServer } from '@dreamcatcher/service-kit';
+import { startRelay } from './relay.js';
+
+await runService('relay', async (service, logger) => {
+  const config = loadConfig((env) => ({
+    ...readCommonConfig(env, 'relay'),
+    port: env.int('PORT', 8082, { min: 0, max: 65_535 }),
+    host: env.string('HOST', '127.0.0.1'),
+    relayName: env.string('RELAY_NAME', 'main'),
+    maxInFlight: env.int('RELAY_MAX_IN_FLIGHT', 500, { min: 1, max: 100_000 }),
+    lockRetryMs: env.int('RELAY_LOCK_RETRY_MS', 1_000, { min: 50, max: 60_000 }),
+  }));
+  const metrics = createMetricsRegistry('relay');
+  const pool = await connectPostgres({ url: config.databaseUrl, max: 4, applicationName: 'dreamcatcher-relay' }, logger);
+  service.onShutdown(() => pool.end());
+  const store = await createEventStore(eventStoreConfigFrom(config, pool), { logger });
+  service.onShutdown(() => store.close());
+  const relay = await startRelay({
+    store,
+    pool,
+    databaseUrl: config.databaseUrl,
+    amqpUrl: config.amqpUrl,
+    logger,
+    metrics,
+    name: config.relayName,
+    maxInFlight: config.maxInFlight,
+    lockRetryMs: config.lockRetryMs,
+  });
+  service.onShutdown(() => relay.stop());
+  const server = await startOpsServer({ service: 'relay', port: config.port, host: config.host, logger, metrics, checks: { relay: () => relay.readiness() } });
+  service.onShutdown(() => closeServer(server));
+  logger.info('relay ops server listening', { port: listeningPort(server), name: config.relayName });
+});

@@ -1,0 +1,129 @@
+/**
+ * The relay: follows the event store's global order from its checkpoint and publishes each
+ * event to `dreamcatcher.events`, at least once and never skipping (see publish-loop.ts),
+ * while only one relay of a name is active at a time (see leader-lock.ts).
+ */
+import { connectAmqp, PROJECTION_NAMES, type AmqpClient, type CheckResult, type Logger, type Pool, type Registry } from '@dreamcatcher/service-kit';
+import type { EventStore } from '@dreamcatcher/event-store';
+import { migrateRelay, readCheckpoint } from './checkpoint/checkpoints.js';
+import { runForLeadership, type LeaderState } from './leadership/leader-lock.js';
+import { createRelayMetrics } from './metrics.js';
+import type { ConfirmPipeline } from './publishing/confirm-pipeline.js';
+import { PublishLoop } from './publishing/publish-loop.js';
+import { declareTopology } from './topology/declare.js';
+
+export interface RelayOptions {
+  store: EventStore;
+  /** Pool on the database holding the `relay` schema (reads the checkpoint for the lag metrics). */
+  pool: Pool;
+  /** The same database, for migrations and the lock's own session (never a pooled connection). */
+  databaseUrl: string;
+  amqpUrl: string;
+  logger: Logger;
+  metrics: Registry;
+  /** Aborting stops the relay, as `stop()` does. */
+  signal?: AbortSignal;
+  /** Checkpoint and lock name (default `main`). */
+  name?: string;
+  /** Unconfirmed messages allowed at once (default 500). */
+  maxInFlight?: number;
+  /** How often a standby tries the lock, and the leader checks its session (default 1000 ms). */
+  lockRetryMs?: number;
+  /** Queues to declare (default: every projection), so nothing published is unroutable. */
+  projections?: readonly string[];
+}
+
+export interface Relay {
+  readonly state: LeaderState;
+  /** For `/ready`: broker connected, and either publishing as leader or standing by. */
+  readiness(): CheckResult;
+  /** Stops publishing, saves the checkpoint, releases the lock and closes the broker connection. */
+  stop(): Promise<void>;
+}
+
+export async function startRelay(options: RelayOptions): Promise<Relay> {
+  const name = options.name ?? 'main';
+  const projections = options.projections ?? PROJECTION_NAMES;
+  const logger = options.logger;
+  await migrateRelay(options.databaseUrl, logger);
+
+  const stopping = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stopping.signal]) : stopping.signal;
+  let state: LeaderState = 'connecting';
+  let pipeline: ConfirmPipeline | undefined;
+  let lastConfirmed: { position: bigint; occurredAt: string } | undefined;
+
+  const metrics = createRelayMetrics(options.metrics, {
+    inFlight: () => pipeline?.inFlight ?? 0,
+    leader: () => state === 'leader',
+    lag: async () => {
+      const [head, checkpoint] = await Promise.all([options.store.headPosition(), readCheckpoint(options.pool, name)]);
+      const behind = head - (lastConfirmed?.position ?? checkpoint ?? 0n);
+      const positions = behind > 0n ? behind : 0n;
+      const seconds = positions > 0n && lastConfirmed ? Math.max(0, (Date.now() - Date.parse(lastConfirmed.occurredAt)) / 1000) : 0;
+      return { positions, seconds };
+    },
+  });
+
+  let loop: PublishLoop | undefined;
+  const amqp: AmqpClient = await connectAmqp({
+    url: options.amqpUrl,
+    connectionName: `dreamcatcher-relay:${name}`,
+    logger,
+    setup: async (connection) => {
+      const channel = await connection.createChannel();
+      await declareTopology(channel, projections);
+      await channel.close();
+    },
+    onDisconnect: (error) => loop?.interrupt(error),
+  });
+
+  loop = new PublishLoop({
+    name,
+    store: options.store,
+    amqp,
+    logger,
+    metrics,
+    maxInFlight: options.maxInFlight ?? 500,
+    projections,
+    onPipeline: (current) => (pipeline = current),
+    onConfirmedThrough: (position, occurredAt) => (lastConfirmed = { position, occurredAt }),
+  });
+  const publishLoop = loop;
+
+  const leadership = runForLeadership({
+    databaseUrl: options.databaseUrl,
+    name,
+    logger,
+    signal,
+    retryMs: options.lockRetryMs ?? 1_000,
+    heartbeatMs: options.lockRetryMs ?? 1_000,
+    onState: (next) => {
+      if (next !== state) logger.info('relay state', { state: next });
+      state = next;
+    },
+    lead: (term) => publishLoop.run(term),
+  });
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      stopping.abort(new Error('relay stopping'));
+      await leadership;
+      await amqp.close();
+    })());
+  options.signal?.addEventListener('abort', () => void stop(), { once: true });
+
+  return {
+    get state() {
+      return state;
+    },
+    readiness(): CheckResult {
+      if (!amqp.connected) return { ok: false, detail: 'broker not connected' };
+      if (state === 'standby') return { ok: true, detail: 'standing by (another relay holds the lock)' };
+      if (state === 'leader' && pipeline) return { ok: true, detail: 'publishing' };
+      return { ok: false, detail: state === 'leader' ? 'leader, not publishing yet' : state };
+    },
+    stop,
+  };
+}
