@@ -1,1 +1,10 @@
-export {};
+export { createCommandService, type CommandService, type CommandServiceOptions } from './http/app.js';
+export { DEVELOPMENT_COMMAND_SERVICE_TOKEN } from './http/service-token.js';
+export type { CommandOutcome, ErrorBody, HandleCommand } from './service/command-handler.js';
+export type { CommandRequest, RequestMetadata } from './service/request.js';
+export type { SyncItemResult, SyncSessionRequest, SyncSessionResult } from './service/sync-session.js';
+export type { CommandResult } from './commands/execute.js';
+export type { CreatedIds } from './commands/prepare-command.js';
+export { IdempotencyStore, type IdempotencyStoreOptions } from './idempotency/idempotency-store.js';
+export { commandMigrations } from './idempotency/schema.js';
+export { loadCommandConfig, type CommandConfig } from './config.js';

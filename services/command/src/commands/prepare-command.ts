@@ -1,0 +1,93 @@
+/**
+ * From the contract's command data (what the caller sent) to the domain's command: every
+ * id of a new thing filled in from the command's id source, and the ids the answer reports.
+ */
+import type { CommandDataByType, CommandType } from '@dreamcatcher/contracts';
+import type { CommandMetadata, DreamCommand } from '@dreamcatcher/domain';
+import type { IdSource } from '../ids/ids.js';
+
+/** A contract command: a type and its (already validated) data. */
+export type ContractCommand = { [T in CommandType]: { type: T; data: CommandDataByType[T] } }[CommandType];
+
+/** Ids of what a command created, reported in its answer. */
+export interface CreatedIds {
+  fragmentId?: string;
+  todoId?: string;
+  documentId?: string;
+  fragmentIds?: string[];
+  todoIds?: string[];
+}
+
+export interface PreparedCommand {
+  command: DreamCommand;
+  /** The dream the command acts on (new or named). */
+  dreamId: string;
+  createdIds: CreatedIds;
+}
+
+export function prepareCommand(input: ContractCommand, metadata: CommandMetadata, ids: IdSource): PreparedCommand {
+  switch (input.type) {
+    case 'CaptureFragment': {
+      const { dreamId: named, fragment, ...rest } = input.data;
+      const dreamId = named ?? ids.id('dream');
+      const fragmentId = ids.id('fragment');
+      // A capture without a dream id starts a new dream; one naming a dream must find it.
+      const data = { ...rest, dreamId, newDream: named === undefined, fragment: { ...fragment, fragmentId } };
+      return { command: { type: input.type, data, metadata }, dreamId, createdIds: { fragmentId } };
+    }
+    case 'AddFragment': {
+      const fragmentId = ids.id('fragment');
+      return { command: { type: input.type, data: { ...input.data, fragmentId }, metadata }, dreamId: input.data.dreamId, createdIds: { fragmentId } };
+    }
+    case 'CreateDream': {
+      const dreamId = ids.id('dream');
+      return { command: { type: input.type, data: { ...input.data, dreamId }, metadata }, dreamId, createdIds: {} };
+    }
+    case 'ImportDream': {
+      const { id, fragments = [], todos = [], ...dream } = input.data.dream;
+      const dreamId = id ?? ids.id('dream');
+      const withFragmentIds = fragments.map((fragment, index) => ({ ...fragment, fragmentId: ids.id('fragment', index) }));
+      const withTodoIds = todos.map((todo, index) => ({ ...todo, todoId: ids.id('todo', index) }));
+      return {
+        command: { type: input.type, data: { dreamId, dream: { ...dream, fragments: withFragmentIds, todos: withTodoIds } }, metadata },
+        dreamId,
+        createdIds: { fragmentIds: withFragmentIds.map((f) => f.fragmentId), todoIds: withTodoIds.map((t) => t.todoId) },
+      };
+    }
+    case 'AddTodo': {
+      const todoId = ids.id('todo');
+      return { command: { type: input.type, data: { ...input.data, todoId }, metadata }, dreamId: input.data.dreamId, createdIds: { todoId } };
+    }
+    case 'ReplaceTodos': {
+      // Items naming a todo keep it; the others are new todos and get ids here.
+      const todos = input.data.todos.map((todo, index) => ({ ...todo, todoId: todo.todoId ?? ids.id('todo', index) }));
+      return {
+        command: { type: input.type, data: { ...input.data, todos }, metadata },
+        dreamId: input.data.dreamId,
+        createdIds: { todoIds: todos.map((t) => t.todoId) },
+      };
+    }
+    case 'AttachDocument': {
+      const documentId = ids.id('document');
+      return { command: { type: input.type, data: { ...input.data, documentId }, metadata }, dreamId: input.data.dreamId, createdIds: { documentId } };
+    }
+    case 'EditFragment':
+    case 'RemoveFragment':
+    case 'ChangeDreamDetails':
+    case 'ChangeDreamStatus':
+    case 'SetDreamTags':
+    case 'ArchiveDream':
+    case 'DeleteDream':
+    case 'ChangeTodo':
+    case 'CompleteTodo':
+    case 'RemoveTodo':
+    case 'RequestImplementation':
+    case 'CompleteImplementation':
+    case 'ReportSync':
+      return { command: { ...input, metadata }, dreamId: input.data.dreamId, createdIds: {} };
+    default: {
+      const _exhaustive: never = input;
+      throw new Error(`Unknown command ${(_exhaustive as { type: string }).type}`);
+    }
+  }
+}

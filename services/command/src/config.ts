@@ -1,0 +1,29 @@
+import { loadConfig, readCommonConfig, type CommonConfig } from '@dreamcatcher/service-kit';
+import { DEVELOPMENT_COMMAND_SERVICE_TOKEN } from './http/service-token.js';
+
+export const SERVICE_NAME = 'command-service';
+
+export interface CommandConfig extends CommonConfig {
+  host: string;
+  port: number;
+  /** The bearer token the gateway presents. */
+  token: string;
+  /** How long idempotency keys are kept; at least a day, which is what clients are promised. */
+  idempotencyTtlHours: number;
+  purgeIntervalSeconds: number;
+}
+
+/** Reads the command service's configuration; throws ConfigError naming every bad variable. */
+export function loadCommandConfig(env: NodeJS.ProcessEnv = process.env): CommandConfig {
+  return loadConfig(
+    (reader) => ({
+      ...readCommonConfig(reader, SERVICE_NAME),
+      host: reader.string('HOST', '127.0.0.1'),
+      port: reader.int('PORT', 8081, { min: 0, max: 65_535 }),
+      token: reader.secret('COMMAND_SERVICE_TOKEN', { developmentDefault: DEVELOPMENT_COMMAND_SERVICE_TOKEN }),
+      idempotencyTtlHours: reader.int('IDEMPOTENCY_TTL_HOURS', 24, { min: 24, max: 24 * 365 }),
+      purgeIntervalSeconds: reader.int('IDEMPOTENCY_PURGE_INTERVAL_SECONDS', 600, { min: 1, max: 86_400 }),
+    }),
+    env,
+  );
+}

@@ -1,0 +1,129 @@
+/**
+ * The command service's internal HTTP API, called by the gateway:
+ * - `POST /commands/:type` `{ data, metadata, idempotencyKey?, expectedRevision? }`
+ * - `POST /sync-sessions` `{ sessionId?, items, metadata }`
+ * - `GET /health`, `/ready`, `/metrics` (no token needed)
+ * Everything but the ops endpoints needs the service token.
+ */
+import express, { type ErrorRequestHandler, type Express, type Response } from 'express';
+import type { EventStore } from '@dreamcatcher/event-store';
+import { handleOpsRequest, type Logger, type Pool, type Registry } from '@dreamcatcher/service-kit';
+import { AppError, errorBody, NotFoundError, PayloadTooLargeError, ValidationError } from '@dreamcatcher/service-kit/errors';
+import { IdempotencyStore, type IdempotencyStoreOptions } from '../idempotency/idempotency-store.js';
+import { createCommandHandler, type CommandOutcome, type HandleCommand } from '../service/command-handler.js';
+import { toAppError } from '../service/failures.js';
+import { createCommandMetrics } from '../service/metrics.js';
+import { isObject } from '../service/request.js';
+import { handleSyncSession, validateSyncSession, type SyncSessionResult } from '../service/sync-session.js';
+import { requireServiceToken } from './service-token.js';
+
+export interface CommandServiceOptions {
+  store: EventStore;
+  /** The database holding `commands.idempotency_keys` (migrated with `commandMigrations`). */
+  pool: Pool;
+  logger: Logger;
+  metrics: Registry;
+  /** The bearer token callers must present (COMMAND_SERVICE_TOKEN). */
+  token: string;
+  serviceName?: string;
+  idempotency?: IdempotencyStoreOptions;
+  /** How long a duplicate request waits for the first one's answer (default 5 s). */
+  waitMs?: number;
+  /** Attempts when the stream moves under a command without If-Match (default 5). */
+  maxAttempts?: number;
+  /** Largest accepted JSON body (default 10 MB: an import may carry 500 fragments). */
+  bodyLimit?: string | number;
+  clock?: () => Date;
+}
+
+export interface CommandService {
+  app: Express;
+  /** Handles one command in-process, exactly as `POST /commands/:type` does; never throws. */
+  handleCommand: HandleCommand;
+  /** Handles a sync session body in-process; throws ValidationError for a malformed batch. */
+  handleSyncSession(body: unknown): Promise<SyncSessionResult>;
+  idempotency: IdempotencyStore;
+}
+
+export function createCommandService(options: CommandServiceOptions): CommandService {
+  const { store, pool, logger } = options;
+  const idempotency = new IdempotencyStore(pool, options.idempotency);
+  const handleCommand = createCommandHandler({
+    store,
+    idempotency,
+    logger,
+    metrics: createCommandMetrics(options.metrics),
+    waitMs: options.waitMs,
+    maxAttempts: options.maxAttempts,
+    clock: options.clock,
+  });
+  const syncSession = (body: unknown) => handleSyncSession(handleCommand, validateSyncSession(body));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const ops = {
+    service: options.serviceName ?? 'command-service',
+    metrics: options.metrics,
+    checks: {
+      database: async () => (await pool.query('SELECT 1'), { ok: true }),
+      eventStore: async () => ({ ok: true, detail: `head ${await store.headPosition()}` }),
+    },
+  };
+  app.use((req, res, next) => {
+    handleOpsRequest(req, res, ops).then((handled) => handled || next(), next);
+  });
+  app.use(requireServiceToken(options.token));
+  app.use(express.json({ limit: options.bodyLimit ?? '10mb' }));
+
+  app.post('/commands/:type', async (req, res) => {
+    const body: unknown = req.body;
+    if (!isObject(body)) throw new ValidationError('Invalid command request', [{ path: '', message: 'must be a JSON object' }]);
+    const outcome = await handleCommand({
+      type: req.params.type as string,
+      data: body.data,
+      metadata: body.metadata as never,
+      idempotencyKey: body.idempotencyKey as string | undefined,
+      expectedRevision: body.expectedRevision as string | undefined,
+    });
+    send(res, outcome);
+  });
+
+  app.post('/sync-sessions', async (req, res) => {
+    const result = await syncSession(req.body);
+    const { correlationId, ...body } = result;
+    res.status(200).set('X-Correlation-Id', correlationId).json(body);
+  });
+
+  app.use(() => {
+    throw new NotFoundError('No such endpoint');
+  });
+  app.use(errorHandler(logger));
+
+  return { app, handleCommand, handleSyncSession: syncSession, idempotency };
+}
+
+function send(res: Response, outcome: CommandOutcome): void {
+  res.status(outcome.status).set('X-Correlation-Id', outcome.correlationId);
+  if ('revision' in outcome.body) res.set('ETag', `"${outcome.body.revision}"`);
+  if (outcome.replayed) res.set('Idempotent-Replayed', 'true');
+  if (outcome.status === 503) res.set('Retry-After', '1');
+  res.json(outcome.body);
+}
+
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    const appError = bodyParserError(error) ?? toAppError(error, logger);
+    if (appError.status === 503) res.set('Retry-After', '1');
+    res.status(appError.status).json(errorBody(appError));
+  };
+}
+
+// body-parser marks its errors with a `type`; they are the caller's fault, never a 500.
+function bodyParserError(error: unknown): AppError | undefined {
+  const type = isObject(error) ? error.type : undefined;
+  if (type === 'entity.too.large') return new PayloadTooLargeError();
+  if (type === 'entity.parse.failed') return new ValidationError('The body is not valid JSON', [{ path: '', message: 'must be valid JSON' }]);
+  if (typeof type === 'string' && type.startsWith('encoding.') || type === 'charset.unsupported') return new AppError(415, 'unsupported_media_type', 'Unsupported body encoding');
+  return undefined;
+}

@@ -1,0 +1,40 @@
+// The command service: decides commands and appends their events, idempotently.
+import { createEventStore, eventStoreConfigFrom } from '@dreamcatcher/event-store';
+import { closeServer, connectPostgres, createMetricsRegistry, migrate, runService } from '@dreamcatcher/service-kit';
+import { loadCommandConfig, SERVICE_NAME } from './config.js';
+import { createCommandService } from './http/app.js';
+import { commandMigrations } from './idempotency/schema.js';
+
+await runService(SERVICE_NAME, async (service, logger) => {
+  const config = loadCommandConfig();
+  await migrate({ url: config.databaseUrl, owner: 'commands', migrations: commandMigrations, logger });
+  const pool = await connectPostgres({ url: config.databaseUrl, applicationName: SERVICE_NAME }, logger);
+  service.onShutdown(() => pool.end());
+  const store = await createEventStore(eventStoreConfigFrom(config, pool), { logger });
+  service.onShutdown(() => store.close());
+
+  const { app, idempotency } = createCommandService({
+    store,
+    pool,
+    logger,
+    metrics: createMetricsRegistry(SERVICE_NAME),
+    token: config.token,
+    serviceName: SERVICE_NAME,
+    idempotency: { ttlHours: config.idempotencyTtlHours },
+  });
+
+  const purge = setInterval(() => {
+    idempotency
+      .purgeExpired()
+      .then((count) => count && logger.info('purged expired idempotency keys', { count }))
+      .catch((error: Error) => logger.warn('could not purge idempotency keys', { error: error.message }));
+  }, config.purgeIntervalSeconds * 1000);
+  purge.unref();
+  service.onShutdown(() => clearInterval(purge));
+
+  const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
+    const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  service.onShutdown(() => closeServer(server));
+  logger.info('command service listening', { host: config.host, port: config.port, eventStore: config.eventStore });
+});
