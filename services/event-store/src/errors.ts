@@ -1,4 +1,4 @@
-import { ConflictError, AppError } from '@dreamcatcher/service-kit';
+import { AppError, ConflictError } from '@dreamcatcher/service-kit/errors';
 import type { ExpectedRevision } from './event-store.js';
 
 /** The stream was not at the revision the writer expected. */
