@@ -1,0 +1,137 @@
+/**
+ * The gateway's Express app, assembled from its parts. Everything it talks to comes in
+ * through `GatewayDeps`, so tests build it around a real database and their own doubles
+ * of nothing but configuration.
+ */
+import type { Server } from 'node:http';
+import express, { type Express } from 'express';
+import type { EventStore } from '@dreamcatcher/event-store';
+import { handleOpsRequest, type Logger, type Pool, type ReadinessCheck, type Registry } from '@dreamcatcher/service-kit';
+import { auditRoutes } from './audit/audit-routes.js';
+import { apiKeyRoutes } from './auth/api-key-routes.js';
+import { principalForApiKey } from './auth/api-keys.js';
+import type { VerifyToken } from './auth/jwt.js';
+import { createAuthenticator, identify, type Authenticator } from './auth/middleware.js';
+import type { GatewayConfig } from './config.js';
+import type { CommandServiceClient } from './dreams/command-client.js';
+import { commandRoutes } from './dreams/command-routes.js';
+import { historyRoutes } from './dreams/history-route.js';
+import { queryRoutes } from './dreams/query-routes.js';
+import type { ReadModels } from './dreams/read-models.js';
+import { syncSessionRoutes } from './dreams/sync-session-route.js';
+import { errorHandler, routeNotFound } from './http/errors.js';
+import { rateLimit } from './http/rate-limit.js';
+import { requestContext } from './http/request-context.js';
+import { API_PREFIX, mountRoutes, type RouteSpec } from './http/routes.js';
+import { corsFor, securityHeaders } from './http/security.js';
+import { LiveHub } from './live/hub.js';
+import type { NotificationListener } from './live/notifications.js';
+import { replaySince } from './live/replay.js';
+import { liveRoutes, type Replay } from './live/sse.js';
+import { createWebSocketServer } from './live/ws.js';
+import { httpMetrics } from './ops/metrics.js';
+import { CheckpointWatch } from './read-your-writes/checkpoint-watch.js';
+
+export const CHECKPOINT_CHANNEL = 'projection_checkpoints';
+export const DREAM_CHANGES_CHANNEL = 'dream_changes';
+/** The projection whose checkpoint bounds live replays: live updates show its rows. */
+const LIVE_PROJECTION = 'dream_detail';
+const OPS_PATHS = new Set(['/health', '/ready', '/metrics']);
+
+export type GatewaySettings = Pick<GatewayConfig, 'bodyLimitBytes' | 'rateLimitPerMinute' | 'corsOrigins' | 'readYourWritesTimeoutMs' | 'heartbeatSeconds'>;
+
+export interface GatewayDeps {
+  settings: GatewaySettings;
+  logger: Logger;
+  /** The gateway's own tables (API keys). */
+  pool: Pool;
+  eventStore: EventStore;
+  readModels: ReadModels;
+  commands: CommandServiceClient;
+  verifyToken: VerifyToken;
+  /** LISTENs on `projection_checkpoints` and `dream_changes`. */
+  listener: NotificationListener;
+  metrics: Registry;
+  readiness: Record<string, ReadinessCheck>;
+  /** The OpenAPI document, served as JSON. */
+  openApi: () => unknown;
+}
+
+export interface Gateway {
+  app: Express;
+  /** Every API operation the app serves (what the OpenAPI document must list). */
+  routes: RouteSpec[];
+  authenticator: Authenticator;
+  watch: CheckpointWatch;
+  hub: LiveHub;
+  /** Serves `/ws` on the HTTP server the app listens with. */
+  attachWebSocket(server: Server): void;
+  /** Ends live connections and waiting reads. */
+  close(): Promise<void>;
+}
+
+export function createGateway(deps: GatewayDeps): Gateway {
+  const { settings, logger, pool, eventStore, readModels, commands, listener, metrics } = deps;
+  const authenticator = createAuthenticator(deps.verifyToken, (key) => principalForApiKey(pool, key));
+
+  const watch = new CheckpointWatch(() => readModels.readCheckpoints());
+  const loadDream = (userId: string, dreamId: string) => readModels.getDreamDetail(userId, dreamId);
+  const hub = new LiveHub(loadDream, logger);
+  const unlisten = [
+    listener.on(CHECKPOINT_CHANNEL, (payload) => watch.onNotification(payload)),
+    listener.on(DREAM_CHANGES_CHANNEL, (payload) => hub.onNotification(payload)),
+    listener.onConnected(() => void watch.refresh().catch((error: Error) => logger.warn('could not read checkpoints', { error: error.message }))),
+  ];
+  const replay: Replay = async (userId, after) => {
+    await watch.refresh();
+    return replaySince({ store: eventStore, loadDream, userId, after, upTo: watch.lowest([LIVE_PROJECTION]) });
+  };
+  const heartbeatMs = settings.heartbeatSeconds * 1000;
+  const sockets = createWebSocketServer({ authenticator, hub, replay, heartbeatMs, corsOrigins: settings.corsOrigins, logger });
+
+  const routes: RouteSpec[] = [
+    ...commandRoutes(commands),
+    ...syncSessionRoutes(commands),
+    ...queryRoutes(readModels, watch, settings.readYourWritesTimeoutMs),
+    ...historyRoutes(eventStore),
+    ...auditRoutes(eventStore),
+    ...apiKeyRoutes(pool),
+    ...liveRoutes(authenticator, { hub, replay, heartbeatMs }),
+    { method: 'get', path: '/openapi.json', handlers: [(_req, res) => void res.json(deps.openApi())] },
+  ];
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestContext(logger));
+  app.use(httpMetrics(metrics));
+  app.use(securityHeaders());
+  app.use(async (req, res, next) => {
+    if (OPS_PATHS.has(req.path)) res.locals.route = req.path;
+    if (!(await handleOpsRequest(req, res, { service: 'gateway', checks: deps.readiness, metrics }))) next();
+  });
+  app.use(corsFor(settings.corsOrigins));
+  app.use(identify(authenticator));
+  app.use(rateLimit(settings.rateLimitPerMinute));
+  app.use(express.json({ limit: settings.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
+  const api = express.Router();
+  mountRoutes(api, routes);
+  app.use(API_PREFIX, api);
+  app.use(routeNotFound);
+  app.use(errorHandler(logger));
+
+  return {
+    app,
+    routes,
+    authenticator,
+    watch,
+    hub,
+    attachWebSocket: (server) => sockets.attach(server),
+    async close() {
+      for (const stop of unlisten) stop();
+      watch.releaseAll();
+      hub.closeAll();
+      await sockets.close();
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * API keys for the extension. A key is `dc_<prefix>_<secret>`: the prefix is visible and
+ * finds the row, the secret carries 256 random bits, and only the SHA-256 of the whole key
+ * is stored, so a leaked table yields no usable key. Every use reads the row, so a revoked
+ * key stops working at once, on every gateway replica.
+ */
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Migration, Pool } from '@dreamcatcher/service-kit';
+import { NotFoundError, ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
+import type { Principal } from './roles.js';
+
+const KEY_FORMAT = /^dc_([a-f0-9]{12})_([A-Za-z0-9_-]{43})$/;
+
+export interface ApiKeyInfo {
+  id: string;
+  prefix: string;
+  userId: string;
+  name: string;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/** A new key: `key` is shown once and never stored. */
+export interface CreatedApiKey extends ApiKeyInfo {
+  key: string;
+}
+
+export const apiKeyMigrations: Migration[] = [
+  {
+    name: '0001_api_keys',
+    async up(knex) {
+      await knex.raw('CREATE SCHEMA IF NOT EXISTS gateway');
+      await knex.raw(`
+        CREATE TABLE gateway.api_keys (
+          id uuid PRIMARY KEY,
+          prefix text NOT NULL UNIQUE,
+          key_hash bytea NOT NULL,
+          user_id text NOT NULL,
+          name text NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          revoked_at timestamptz,
+          last_used_at timestamptz
+        )`);
+      await knex.raw('CREATE INDEX api_keys_user_id ON gateway.api_keys (user_id)');
+    },
+  },
+];
+
+export function hashApiKey(key: string): Buffer {
+  return createHash('sha256').update(key, 'utf8').digest();
+}
+
+/** A fresh random key and its lookup prefix. */
+export function generateApiKey(): { key: string; prefix: string } {
+  const prefix = randomBytes(6).toString('hex');
+  return { key: `dc_${prefix}_${randomBytes(32).toString('base64url')}`, prefix };
+}
+
+export function apiKeyPrefix(key: string): string | undefined {
+  return KEY_FORMAT.exec(key)?.[1];
+}
+
+interface ApiKeyRow {
+  id: string;
+  prefix: string;
+  user_id: string;
+  name: string;
+  created_at: Date;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+const COLUMNS = 'id, prefix, user_id, name, created_at, revoked_at, last_used_at';
+
+function toInfo(row: ApiKeyRow): ApiKeyInfo {
+  return {
+    id: row.id,
+    prefix: row.prefix,
+    userId: row.user_id,
+    name: row.name,
+    createdAt: row.created_at.toISOString(),
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+    lastUsedAt: row.last_used_at?.toISOString() ?? null,
+  };
+}
+
+function checkInput(input: { userId?: unknown; name?: unknown }): { userId: string; name: string } {
+  const violations: Violation[] = [];
+  const text = (value: unknown, path: string, max: number) => {
+    if (typeof value !== 'string' || value.trim().length === 0 || value.length > max) violations.push({ path, message: `must be a non-empty string of at most ${max} characters` });
+  };
+  text(input.userId, '/userId', 200);
+  text(input.name, '/name', 200);
+  if (violations.length) throw new ValidationError('Invalid API key request', violations);
+  return { userId: input.userId as string, name: (input.name as string).trim() };
+}
+
+/** Creates a key bound to `userId`; the returned `key` is the only time it is visible. */
+export async function createApiKey(pool: Pool, input: { userId?: unknown; name?: unknown }): Promise<CreatedApiKey> {
+  const { userId, name } = checkInput(input);
+  const { key, prefix } = generateApiKey();
+  const { rows } = await pool.query<ApiKeyRow>(
+    `INSERT INTO gateway.api_keys (id, prefix, key_hash, user_id, name) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+    [randomUUID(), prefix, hashApiKey(key), userId, name],
+  );
+  return { ...toInfo(rows[0]!), key };
+}
+
+/** Revokes a key; revoking twice is fine. Unknown ids are 404. */
+export async function revokeApiKey(pool: Pool, id: string): Promise<ApiKeyInfo> {
+  const { rows } = await pool.query<ApiKeyRow>(
+    `UPDATE gateway.api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`,
+    [id],
+  );
+  if (!rows[0]) throw new NotFoundError('API key not found');
+  return toInfo(rows[0]);
+}
+
+/** Every key, newest first, without secrets; `userId` narrows to one user's keys. */
+export async function listApiKeys(pool: Pool, { userId }: { userId?: string } = {}): Promise<ApiKeyInfo[]> {
+  const { rows } = await pool.query<ApiKeyRow>(
+    `SELECT ${COLUMNS} FROM gateway.api_keys WHERE $1::text IS NULL OR user_id = $1 ORDER BY created_at DESC, id`,
+    [userId ?? null],
+  );
+  return rows.map(toInfo);
+}
+
+/** The principal an active key stands for, or undefined for a malformed, unknown or revoked key. */
+export async function principalForApiKey(pool: Pool, key: string): Promise<Principal | undefined> {
+  const prefix = apiKeyPrefix(key);
+  if (!prefix) return undefined;
+  const { rows } = await pool.query<{ id: string; user_id: string; key_hash: Buffer }>(
+    'SELECT id, user_id, key_hash FROM gateway.api_keys WHERE prefix = $1 AND revoked_at IS NULL',
+    [prefix],
+  );
+  const row = rows[0];
+  if (!row || !timingSafeEqual(row.key_hash, hashApiKey(key))) return undefined;
+  // Best effort and off the request's path: a lost "last used" stamp is harmless.
+  void pool
+    .query("UPDATE gateway.api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')", [row.id])
+    .catch(() => undefined);
+  return { userId: row.user_id, roles: ['user'], via: 'api-key', apiKeyId: row.id };
+}

@@ -1,0 +1,74 @@
+import { readCommonConfig, type CommonConfig, type EnvReader } from '@dreamcatcher/service-kit';
+
+export const DEVELOPMENT_JWT_SECRET = 'dev-secret-change-me';
+export const DEVELOPMENT_COMMAND_SERVICE_TOKEN = 'dev-command-token-change-me';
+
+/** How bearer tokens are checked: a shared HS256 secret (development) or a JWKS (production). */
+export type JwtConfig =
+  | { kind: 'secret'; secret: string; issuer?: string | undefined; audience?: string | undefined }
+  | { kind: 'jwks'; jwksUrl: string; issuer: string; audience: string };
+
+export interface GatewayConfig extends CommonConfig {
+  port: number;
+  host: string;
+  jwt: JwtConfig;
+  commandServiceUrl: string;
+  commandServiceToken: string;
+  corsOrigins: string[];
+  /** Largest request body, in bytes. */
+  bodyLimitBytes: number;
+  rateLimitPerMinute: number;
+  /** Base URLs whose `/ready` must answer 200 for the gateway to be ready. */
+  readyDependencies: string[];
+  readYourWritesTimeoutMs: number;
+  /** Seconds between SSE comments and WebSocket pings that keep idle connections open. */
+  heartbeatSeconds: number;
+}
+
+const SIZE = /^(\d+)\s*(b|kb|mb)?$/i;
+
+/** `1mb`, `512kb`, `1048576` -> bytes. */
+export function parseSize(value: string): number | undefined {
+  const match = SIZE.exec(value.trim());
+  if (!match) return undefined;
+  const unit = (match[2] ?? 'b').toLowerCase();
+  return Number(match[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
+}
+
+function readJwt(env: EnvReader): JwtConfig {
+  const jwksUrl = env.optional('JWT_JWKS_URL');
+  const issuer = env.optional('JWT_ISSUER');
+  const audience = env.optional('JWT_AUDIENCE');
+  if (jwksUrl) {
+    env.url('JWT_JWKS_URL', undefined, env.production ? ['https'] : ['https', 'http']);
+    if (!issuer) env.problem('JWT_ISSUER is required with JWT_JWKS_URL');
+    if (!audience) env.problem('JWT_AUDIENCE is required with JWT_JWKS_URL');
+    return { kind: 'jwks', jwksUrl, issuer: issuer ?? '', audience: audience ?? '' };
+  }
+  return { kind: 'secret', secret: env.secret('JWT_SECRET', { developmentDefault: DEVELOPMENT_JWT_SECRET }), issuer, audience };
+}
+
+/** The gateway's configuration; every problem is reported together by `loadConfig`. */
+export function readGatewayConfig(env: EnvReader): GatewayConfig {
+  const bodyLimit = env.string('BODY_LIMIT', '1mb');
+  const bodyLimitBytes = parseSize(bodyLimit);
+  if (bodyLimitBytes === undefined || bodyLimitBytes < 1) env.problem(`BODY_LIMIT must be a size such as 1mb, 512kb or 1048576, got "${bodyLimit}"`);
+  const readyDependencies = env.list('READY_DEPENDENCIES', []);
+  for (const url of readyDependencies) {
+    if (!/^https?:\/\/[^\s]+$/.test(url)) env.problem(`READY_DEPENDENCIES must list http(s) base URLs, got "${url}"`);
+  }
+  return {
+    ...readCommonConfig(env, 'gateway'),
+    port: env.int('PORT', 8080, { min: 0, max: 65535 }),
+    host: env.string('HOST', '127.0.0.1'),
+    jwt: readJwt(env),
+    commandServiceUrl: env.url('COMMAND_SERVICE_URL', 'http://127.0.0.1:8081', ['http', 'https']).replace(/\/+$/, ''),
+    commandServiceToken: env.secret('COMMAND_SERVICE_TOKEN', { developmentDefault: DEVELOPMENT_COMMAND_SERVICE_TOKEN }),
+    corsOrigins: env.list('CORS_ORIGINS', []),
+    bodyLimitBytes: bodyLimitBytes ?? 1024 * 1024,
+    rateLimitPerMinute: env.int('RATE_LIMIT_PER_MINUTE', 1200, { min: 1 }),
+    readyDependencies: readyDependencies.map((url) => url.replace(/\/+$/, '')),
+    readYourWritesTimeoutMs: env.int('READ_YOUR_WRITES_TIMEOUT_MS', 5000, { min: 0, max: 60_000 }),
+    heartbeatSeconds: env.int('LIVE_HEARTBEAT_SECONDS', 15, { min: 1, max: 300 }),
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The command service, over its internal HTTP API. Its JSON error bodies come back as
+ * AppErrors with the same status and code, so the caller sees the service's own answer
+ * (404 for another user's dream, 409, 412, 422 ...); an unreachable service is a 503.
+ */
+import { AppError, ServiceUnavailableError } from '@dreamcatcher/service-kit/errors';
+import type { CheckResult } from '@dreamcatcher/service-kit';
+import type { Role } from '../auth/roles.js';
+
+export interface CommandMetadata {
+  userId: string;
+  roles: Role[];
+  correlationId: string;
+  traceparent?: string;
+  tracestate?: string;
+}
+
+export interface SendCommand {
+  data: unknown;
+  metadata: CommandMetadata;
+  idempotencyKey?: string | undefined;
+  /** Decimal string. */
+  expectedRevision?: string | undefined;
+}
+
+export interface CommandAnswer {
+  status: number;
+  body: unknown;
+  /** Headers of the service's answer the gateway passes on. */
+  headers: Record<string, string>;
+}
+
+export interface CommandServiceClient {
+  send(type: string, command: SendCommand): Promise<CommandAnswer>;
+  syncSession(session: { items: unknown[]; metadata: CommandMetadata }): Promise<CommandAnswer>;
+  ready(): Promise<CheckResult>;
+}
+
+const PASSED_HEADERS = ['etag', 'idempotent-replayed', 'x-correlation-id'];
+
+export interface CommandClientOptions {
+  baseUrl: string;
+  token: string;
+  timeoutMs?: number;
+}
+
+function isErrorBody(body: unknown): body is { error: { code: string; message: string; details?: unknown } } {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  return typeof error?.code === 'string' && typeof error.message === 'string';
+}
+
+export function createCommandClient({ baseUrl, token, timeoutMs = 15_000 }: CommandClientOptions): CommandServiceClient {
+  async function post(path: string, payload: unknown, correlationId: string): Promise<CommandAnswer> {
+    let res: Response;
+    try {
+      res = await fetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-correlation-id': correlationId },
+        body: JSON.stringify(payload),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch {
+      throw new ServiceUnavailableError('Command service unavailable', 1);
+    }
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new AppError(502, 'bad_gateway', 'Command service answered with invalid JSON');
+    }
+    if (!res.ok) {
+      // The service refusing the gateway's own token is a misconfiguration here, not the caller's problem.
+      if (res.status === 401) throw new AppError(502, 'bad_gateway', 'Command service refused the gateway');
+      if (isErrorBody(body)) throw new AppError(res.status, body.error.code, body.error.message, body.error.details);
+      if (res.status >= 500) throw new ServiceUnavailableError('Command service failed', 1);
+      throw new AppError(502, 'bad_gateway', `Command service answered ${res.status}`);
+    }
+    const headers: Record<string, string> = {};
+    for (const name of PASSED_HEADERS) {
+      const value = res.headers.get(name);
+      if (value !== null) headers[name] = value;
+    }
+    return { status: res.status, body, headers };
+  }
+
+  return {
+    send: (type, command) => post(`/commands/${encodeURIComponent(type)}`, command, command.metadata.correlationId),
+    syncSession: (session) => post('/sync-sessions', session, session.metadata.correlationId),
+    async ready() {
+      try {
+        const res = await fetch(`${baseUrl}/ready`, { signal: AbortSignal.timeout(2_000) });
+        return res.ok ? { ok: true } : { ok: false, detail: `command service /ready answered ${res.status}` };
+      } catch (error) {
+        return { ok: false, detail: `command service unreachable: ${(error as Error).message}` };
+      }
+    },
+  };
+}

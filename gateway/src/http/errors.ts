@@ -1,0 +1,62 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '@dreamcatcher/service-kit';
+import {
+  AppError,
+  errorBody,
+  PayloadTooLargeError,
+  RateLimitedError,
+  ServiceUnavailableError,
+  ValidationError,
+} from '@dreamcatcher/service-kit/errors';
+
+/** What body-parser attaches to the errors it raises. */
+interface ParserError extends Error {
+  type?: string;
+  status?: number;
+}
+
+/** Maps errors from below the routes (ours and the body parser's) to an AppError. */
+export function toAppError(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error;
+  const parser = error as ParserError;
+  switch (parser?.type) {
+    case 'entity.too.large':
+      return new PayloadTooLargeError();
+    case 'entity.parse.failed':
+      return new ValidationError('Request body is not valid JSON');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError(415, 'unsupported_media_type', 'Unsupported body encoding');
+    case 'request.aborted':
+      return new AppError(400, 'request_aborted', 'Request aborted');
+    default:
+      return undefined;
+  }
+}
+
+/** Requests that match no route. A distinct code from "no such dream", so route drift is visible. */
+export const routeNotFound: RequestHandler = (req) => {
+  throw new AppError(404, 'route_not_found', `No route for ${req.method} ${req.path}`);
+};
+
+/**
+ * The one error middleware: an AppError answers with its status and JSON body; anything
+ * else is logged with its stack and answered with a bare 500, never with internals.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const known = toAppError(error);
+    if (!known) {
+      logger.error('request failed', { method: req.method, path: req.path, error: (error as Error)?.message, stack: (error as Error)?.stack });
+      res.status(500).json({ error: { code: 'internal', message: 'Internal error' } });
+      return;
+    }
+    if (known.status >= 500) logger.warn('request failed', { method: req.method, path: req.path, status: known.status, error: known.message });
+    if (known instanceof RateLimitedError || (known instanceof ServiceUnavailableError && known.retryAfterSeconds)) {
+      res.setHeader('Retry-After', String((known as RateLimitedError).retryAfterSeconds));
+    }
+    if (known.status === 401) res.setHeader('WWW-Authenticate', 'Bearer, ApiKey');
+    res.status(known.status).json(errorBody(known));
+  };
+}

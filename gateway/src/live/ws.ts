@@ -1,0 +1,144 @@
+/**
+ * `/ws`: the extension's sync-manager channel. The caller is authenticated during the
+ * upgrade — `?token=` (or `?access_token=`), the Authorization header, or the
+ * subprotocols `bearer, <jwt>` / `apikey, <key>` (browsers cannot set headers on a
+ * WebSocket) — and a refused caller gets a plain HTTP 401 instead of a socket. Messages
+ * are `{ type, ..., position }` for the caller's own dreams only; `?since=<position>`
+ * replays what was missed. Pings find dead peers.
+ */
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from '@dreamcatcher/service-kit';
+import { AppError } from '@dreamcatcher/service-kit/errors';
+import type { Authenticator } from '../auth/middleware.js';
+import type { Principal } from '../auth/roles.js';
+import { originAllowed } from '../http/security.js';
+import type { LiveHub } from './hub.js';
+import type { LiveEvent } from './messages.js';
+import { resumePosition, type Replay } from './sse.js';
+
+export const WS_PATHS = ['/ws', '/api/v1/ws'];
+const CREDENTIAL_PROTOCOLS: Record<string, string> = { bearer: 'Bearer', apikey: 'ApiKey' };
+
+export interface WebSocketOptions {
+  authenticator: Authenticator;
+  hub: LiveHub;
+  replay: Replay;
+  heartbeatMs: number;
+  corsOrigins: readonly string[];
+  logger: Logger;
+}
+
+/** The credential of an upgrade request, as an Authorization header value. */
+export function upgradeCredential(req: IncomingMessage, url: URL): string | undefined {
+  const token = url.searchParams.get('token') ?? url.searchParams.get('access_token');
+  if (token) return `Bearer ${token}`;
+  if (req.headers.authorization) return req.headers.authorization;
+  const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const index = protocols.findIndex((p) => p.toLowerCase() in CREDENTIAL_PROTOCOLS);
+  const value = index >= 0 ? protocols[index + 1] : undefined;
+  return value ? `${CREDENTIAL_PROTOCOLS[protocols[index]!.toLowerCase()]} ${value}` : undefined;
+}
+
+function refuse(socket: Duplex, status: number, message: string): void {
+  const code = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 500: 'internal' }[status] ?? 'bad_request';
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+export interface LiveSocketServer {
+  attach(server: Server): void;
+  close(): Promise<void>;
+}
+
+export function createWebSocketServer(options: WebSocketOptions): LiveSocketServer {
+  const { authenticator, hub, replay, logger } = options;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    // Echo the credential scheme as the chosen subprotocol, never the credential itself.
+    handleProtocols: (protocols) => [...protocols].find((p) => p.toLowerCase() in CREDENTIAL_PROTOCOLS) ?? [...protocols][0] ?? false,
+  });
+  const alive = new WeakMap<WebSocket, boolean>();
+  const heartbeat = setInterval(() => {
+    for (const client of wss.clients) {
+      if (alive.get(client) === false) {
+        client.terminate();
+        continue;
+      }
+      alive.set(client, false);
+      client.ping();
+    }
+  }, options.heartbeatMs);
+  heartbeat.unref();
+
+  async function connected(socket: WebSocket, principal: Principal, since: bigint | undefined): Promise<void> {
+    alive.set(socket, true);
+    socket.on('pong', () => alive.set(socket, true));
+    const send = (event: LiveEvent) => socket.readyState === socket.OPEN && socket.send(JSON.stringify({ ...event.message, position: event.position }));
+    let buffered: LiveEvent[] | undefined = [];
+    const unsubscribe = hub.subscribe(principal.userId, {
+      deliver: (event) => (buffered ? buffered.push(event) : send(event)),
+      end: () => socket.close(1001, 'server shutting down'),
+    });
+    socket.on('close', unsubscribe);
+    socket.on('message', (data) => {
+      try {
+        if ((JSON.parse(String(data)) as { type?: unknown }).type === 'ping') socket.send(JSON.stringify({ type: 'pong' }));
+      } catch {
+        // Anything else from the client is ignored: the channel only carries updates out.
+      }
+    });
+    try {
+      const missed = since === undefined ? [] : await replay(principal.userId, since);
+      if (missed === 'reload') socket.send(JSON.stringify({ type: 'reload' }));
+      else missed.forEach(send);
+    } catch (error) {
+      logger.warn('live replay failed', { error: (error as Error).message });
+    } finally {
+      const pending = buffered ?? [];
+      buffered = undefined;
+      pending.forEach(send);
+    }
+  }
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    if (!WS_PATHS.includes(url.pathname)) return refuse(socket, 404, 'No WebSocket here');
+    const origin = req.headers.origin;
+    if (origin && options.corsOrigins.length && !originAllowed(origin, options.corsOrigins)) return refuse(socket, 403, 'Origin not allowed');
+    let principal: Principal | undefined;
+    let since: bigint | undefined;
+    try {
+      principal = await authenticator.authenticate(upgradeCredential(req, url));
+      since = resumePosition(url.searchParams.get('since') ?? undefined, 'since');
+    } catch (error) {
+      if (error instanceof AppError) return refuse(socket, error.status, error.message);
+      throw error;
+    }
+    if (!principal) return refuse(socket, 401, 'Authentication required');
+    const who = principal;
+    wss.handleUpgrade(req, socket, head, (ws) => void connected(ws, who, since));
+  }
+
+  return {
+    attach(server) {
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        socket.on('error', () => undefined);
+        upgrade(req, socket, head).catch((error: Error) => {
+          logger.error('WebSocket upgrade failed', { error: error.message });
+          refuse(socket, 500, 'Internal error');
+        });
+      });
+    },
+    async close() {
+      clearInterval(heartbeat);
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
