@@ -58,8 +58,8 @@ export function transform(event: RecordedEvent): RelayMessage {
     'x-causation-id': metadata.causationId,
   };
   // Trace context travels only when the request had one; an empty header would be a wrong trace id.
+  // (`tracestate`, when there is one, stays in the body's metadata: the header set is the contract's.)
   if (metadata.traceparent) headers.traceparent = metadata.traceparent;
-  if (metadata.tracestate) headers.tracestate = metadata.tracestate;
 
   return {
     exchange: EXCHANGE,

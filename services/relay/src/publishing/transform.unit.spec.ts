@@ -44,6 +44,12 @@ describe('transform: stored event -> AMQP message', () => {
     });
   });
 
+  it('sends exactly the documented headers: tracestate stays in the body', () => {
+    const traced = { ...event, metadata: { ...event.metadata, tracestate: 'vendor=abc' } };
+    expect(transform(traced).options.headers).to.deep.equal(message.options.headers);
+    expect(transform(traced).envelope.metadata.tracestate).to.equal('vendor=abc');
+  });
+
   it('leaves trace headers out when the event has no trace context', () => {
     const synced = transform(recorded(dreamSynced(DREAM_ID, OCCURRED_AT), { streamId: dreamStreamId(DREAM_ID), revision: 0n, position: 1n }));
     expect(synced.options.headers).to.not.have.property('traceparent');

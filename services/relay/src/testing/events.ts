@@ -43,3 +43,12 @@ export function dreamSynced(dreamId: string, occurredAt = new Date().toISOString
 export function recorded(event: EventToAppend, place: { streamId: string; revision: bigint; position: bigint }): RecordedEvent {
   return { ...event, ...place };
 }
+
+export function dreamCreated(dreamId: string, occurredAt = new Date().toISOString()): EventToAppend {
+  return {
+    id: randomUUID(),
+    type: 'DreamCreated',
+    data: { dreamId, ownerId: 'user-1', title: 'A dream worth keeping', status: 'idea', brand: 'personal', tags: [] },
+    metadata: { userId: 'user-1', correlationId: randomUUID(), causationId: randomUUID(), occurredAt, schemaVersion: 1 },
+  };
+}
