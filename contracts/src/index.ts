@@ -21,3 +21,4 @@ export {
   validateSyncSession,
   type Violation,
 } from './validation.js';
+export { openApiDocument, openApiOperations, toExpressPath, type OpenApiOperation } from './openapi.js';

@@ -78,9 +78,17 @@ describe('JSON Schemas', () => {
   });
 });
 
-/** Objects that must accept unknown properties: metadata grows without breaking consumers; `data` is checked by its own schema. */
+/**
+ * Objects that must accept unknown properties: metadata grows without breaking consumers,
+ * an envelope's `data` is checked by its event schema, and a past state is the domain's own.
+ */
+const OPEN_BY_DESIGN = new Set([
+  'envelope/EventMetadata.v1.schema.json#',
+  'envelope/EventEnvelope.v1.schema.json#/properties/data',
+  'http/DreamStateAt.v1.schema.json#/properties/state',
+]);
 function isOpenByDesign(path: string, pointer: string): boolean {
-  return (path === 'envelope/EventMetadata.v1.schema.json' && pointer === '') || (path === 'envelope/EventEnvelope.v1.schema.json' && pointer === '/properties/data');
+  return OPEN_BY_DESIGN.has(`${path}#${pointer}`);
 }
 
 /** `/anyOf/0` -> `` (the object whose properties an `anyOf` branch may require). */

@@ -5,7 +5,8 @@
  */
 
 import type { AddFragment, AddTodo, ArchiveDream, AttachDocument, CaptureFragment, ChangeDreamDetails, ChangeDreamStatus, ChangeTodo, CompleteImplementation, CompleteTodo, CreateDream, DeleteDream, EditFragment, ImportDream, RemoveFragment, RemoveTodo, ReplaceTodos, ReportSync, RequestImplementation, SetDreamTags } from './commands.js';
-import type { Brand, CaptureMode, CodeSnippet, DreamStatus, Tags, TodoPriority, TodoSource, TodoStatus } from './common.js';
+import type { Brand, CaptureMode, CodeSnippet, Document, DreamStatus, Fragment, Tags, Todo, TodoPriority, TodoSource, TodoStatus } from './common.js';
+import type { EventEnvelope } from './envelope.js';
 
 /**
  * Body of the HTTP request for `AddFragment`: the command data without `dreamId`, which the route takes from its path.
@@ -106,6 +107,19 @@ export interface AttachDocumentBody {
 }
 
 /**
+ * Every brand with the number of the caller's dreams in it (`GET /api/v1/brands`).
+ */
+export interface BrandCounts {
+  items: {
+    brand: Brand;
+    /**
+     * Dreams of the caller with this brand.
+     */
+    dreamCount: number;
+  }[];
+}
+
+/**
  * Body of the HTTP request for `ChangeDreamDetails`: the command data without `dreamId`, which the route takes from its path.
  */
 export type ChangeDreamDetailsBody = {
@@ -164,6 +178,50 @@ export type ChangeTodoBody = {
 };
 
 /**
+ * What a command answers: where the dream stands now. `revision` is also the `ETag`; pass `position` as `X-Min-Position` to read your own write.
+ */
+export interface CommandAnswer {
+  /**
+   * The dream (its stream is `dream-<dreamId>`).
+   */
+  dreamId: string;
+  /**
+   * The revision of the dream's stream after the command (the `ETag`, quoted).
+   */
+  revision: string;
+  /**
+   * The store position of the last event the command wrote (or of the head of the stream when it wrote none).
+   */
+  position: string;
+  /**
+   * The correlation id of the request (also the `X-Correlation-Id` response header).
+   */
+  correlationId?: string;
+  /**
+   * Whether the command created the dream (capture without `dreamId`, create, import).
+   */
+  created?: boolean;
+  /**
+   * The fragment the command added (capture, add fragment).
+   */
+  fragmentId?: string;
+  /**
+   * The todo the command added (add todo).
+   */
+  todoId?: string;
+  /**
+   * The document the command attached.
+   */
+  documentId?: string;
+  /**
+   * Types of the events the command wrote, in order; empty when it changed nothing.
+   *
+   * @maxItems 2000
+   */
+  events: string[];
+}
+
+/**
  * Body of the HTTP request for `CompleteImplementation`: the command data without `dreamId`, which the route takes from its path.
  */
 export interface CompleteImplementationBody {
@@ -185,6 +243,237 @@ export interface CompleteImplementationBody {
    * When PipelineOS expects the implementation to be done.
    */
   estimatedCompletion?: string;
+}
+
+/**
+ * A dream with everything it holds (`GET /api/v1/dreams/{id}`). `revision` is also the `ETag`, for `If-Match` on edits.
+ */
+export interface DreamDetail {
+  /**
+   * The dream.
+   */
+  id: string;
+  /**
+   * Title of a dream (3..500 characters; the domain re-checks after trimming).
+   */
+  title: string;
+  /**
+   * Longer description; `null` when there is none.
+   */
+  description: string | null;
+  status: DreamStatus;
+  brand: Brand;
+  tags: Tags;
+  /**
+   * Number of fragments.
+   */
+  fragmentCount: number;
+  /**
+   * Number of todos.
+   */
+  todoCount: number;
+  /**
+   * Number of completed todos.
+   */
+  completedTodos: number;
+  /**
+   * Number of attached documents.
+   */
+  documentCount: number;
+  /**
+   * Whether the dream is synced to PipelineOS.
+   */
+  synced: boolean;
+  /**
+   * The PipelineOS project, once there is one.
+   */
+  pipelineosProjectId: string | null;
+  /**
+   * When the dream was created.
+   */
+  created: string;
+  /**
+   * When the dream last changed.
+   */
+  updated: string;
+  /**
+   * The summary of the dream; `null` when there is none.
+   */
+  summary: string | null;
+  /**
+   * Fragments in capture order.
+   */
+  fragments: Fragment[];
+  /**
+   * Todos in the order they were added.
+   */
+  todos: Todo[];
+  documents: Document[];
+  /**
+   * Where the hand-over to PipelineOS stands.
+   */
+  implementation: {
+    status: 'none' | 'requested' | 'completed';
+    /**
+     * When implementation was last requested.
+     */
+    requestedAt: string | null;
+    /**
+     * Notes given with the request.
+     */
+    notes: string | null;
+    pipelineosProjectId: string | null;
+    ticketsCreated: number | null;
+    /**
+     * @maxItems 100
+     */
+    agentsAssigned: string[];
+    /**
+     * When PipelineOS expects to be done.
+     */
+    estimatedCompletion: string | null;
+    /**
+     * When PipelineOS reported the set-up.
+     */
+    completedAt: string | null;
+  };
+  /**
+   * Where syncing to PipelineOS stands.
+   */
+  sync: {
+    status: 'unsynced' | 'synced' | 'failed';
+    /**
+     * When the dream was last synced.
+     */
+    syncedAt: string | null;
+    pipelineosProjectId: string | null;
+    /**
+     * When the last sync failed (cleared by a later success).
+     */
+    failedAt: string | null;
+    /**
+     * Why the last sync failed.
+     */
+    reason: string | null;
+  };
+  /**
+   * The revision of the dream's stream this detail reflects (the `ETag`, quoted).
+   */
+  revision: string;
+}
+
+/**
+ * A page of dreams, newest change first.
+ */
+export interface DreamPage {
+  items: DreamSummary[];
+  /**
+   * Pass as `cursor` to get the next page; `null` on the last page.
+   */
+  nextCursor: string | null;
+}
+
+/**
+ * A dream as it was at a past point, rebuilt from its events (`GET /api/v1/audit/dreams/{id}/state`).
+ */
+export interface DreamStateAt {
+  /**
+   * The dream (its stream is `dream-<dreamId>`).
+   */
+  dreamId: string;
+  /**
+   * The last revision folded in.
+   */
+  revision: string;
+  /**
+   * When that event happened; `null` for a dream with no events up to the point.
+   */
+  occurredAt: string | null;
+  /**
+   * The state the domain folds from the events up to that revision (the decider's state).
+   */
+  state: {
+    [k: string]: unknown;
+  };
+}
+
+/**
+ * Counts of one dream (`GET /api/v1/dreams/{id}/statistics`).
+ */
+export interface DreamStatistics {
+  /**
+   * Number of fragments.
+   */
+  fragmentCount: number;
+  /**
+   * Number of todos.
+   */
+  todoCount: number;
+  /**
+   * Number of completed todos.
+   */
+  completedTodos: number;
+  /**
+   * Number of documents.
+   */
+  documentCount: number;
+  /**
+   * Completed todos as a percentage of all todos (0 without todos).
+   */
+  completionPercentage: number;
+}
+
+/**
+ * A dream in a list (the `dream_summary` read model).
+ */
+export interface DreamSummary {
+  /**
+   * The dream.
+   */
+  id: string;
+  /**
+   * Title of a dream (3..500 characters; the domain re-checks after trimming).
+   */
+  title: string;
+  /**
+   * Longer description; `null` when there is none.
+   */
+  description: string | null;
+  status: DreamStatus;
+  brand: Brand;
+  tags: Tags;
+  /**
+   * Number of fragments.
+   */
+  fragmentCount: number;
+  /**
+   * Number of todos.
+   */
+  todoCount: number;
+  /**
+   * Number of completed todos.
+   */
+  completedTodos: number;
+  /**
+   * Number of attached documents.
+   */
+  documentCount: number;
+  /**
+   * Whether the dream is synced to PipelineOS.
+   */
+  synced: boolean;
+  /**
+   * The PipelineOS project, once there is one.
+   */
+  pipelineosProjectId: string | null;
+  /**
+   * When the dream was created.
+   */
+  created: string;
+  /**
+   * When the dream last changed.
+   */
+  updated: string;
 }
 
 /**
@@ -218,6 +507,69 @@ export type EditFragmentBody = {
    */
   codeSnippets?: CodeSnippet[];
 };
+
+/**
+ * The body of every error answer.
+ */
+export interface ErrorBody {
+  error: {
+    /**
+     * Stable machine-readable code, e.g. `validation_failed`, `not_found`, `precondition_failed`.
+     */
+    code: string;
+    /**
+     * What went wrong, for people.
+     */
+    message: string;
+    /**
+     * More about the error; for `validation_failed`: `{ violations: [{ path, message }] }` with every schema violation, `path` a JSON Pointer into the request body.
+     */
+    details?: {
+      [k: string]: unknown;
+    };
+  };
+}
+
+/**
+ * A page of stored events in commit order: a dream's history, the caller's activity, or (for auditors) the whole store.
+ */
+export interface EventPage {
+  items: EventEnvelope[];
+  /**
+   * Pass as `cursor` to get the next page; `null` on the last page.
+   */
+  nextCursor: string | null;
+}
+
+/**
+ * Whether a dream's history is intact: the hash chain of its events recomputed (`GET /api/v1/audit/dreams/{id}/verify`).
+ */
+export interface HistoryVerification {
+  /**
+   * The dream (its stream is `dream-<dreamId>`).
+   */
+  dreamId: string;
+  /**
+   * Whether every event's hash matches its content and its predecessor.
+   */
+  intact: boolean;
+  /**
+   * Events checked.
+   */
+  eventCount: number;
+  /**
+   * Revision of the last event checked.
+   */
+  headRevision: string | null;
+  /**
+   * The first revision whose hash does not match; `null` when intact.
+   */
+  firstBrokenRevision: string | null;
+  /**
+   * What does not match.
+   */
+  reason: string | null;
+}
 
 /**
  * Body of the HTTP request for `ReplaceTodos`: the command data without `dreamId`, which the route takes from its path.
@@ -403,5 +755,87 @@ export interface SyncSession {
           type: 'ReportSync';
           data: ReportSync;
         };
+  }[];
+}
+
+/**
+ * The outcome of each item of a sync session, in the order sent. An item fails alone; the others still run.
+ */
+export interface SyncSessionAnswer {
+  /**
+   * The `sessionId` sent, if any.
+   */
+  sessionId?: string;
+  /**
+   * @maxItems 100
+   */
+  items: {
+    /**
+     * The key of the item.
+     */
+    idempotencyKey: string;
+    /**
+     * The HTTP status the command would have got alone (200/201 done, 400 invalid, 404, 409, 412, ...).
+     */
+    status: number;
+    /**
+     * Whether the answer was stored earlier under the same key (nothing was written now).
+     */
+    replayed?: boolean;
+    answer?: CommandAnswer;
+    /**
+     * Why the item failed.
+     */
+    error?: {
+      /**
+       * Stable machine-readable code, e.g. `validation_failed`, `not_found`, `precondition_failed`.
+       */
+      code: string;
+      /**
+       * What went wrong, for people.
+       */
+      message: string;
+      /**
+       * More about the error; for `validation_failed`: `{ violations: [{ path, message }] }` with every schema violation, `path` a JSON Pointer into the request body.
+       */
+      details?: {
+        [k: string]: unknown;
+      };
+    };
+  }[];
+}
+
+/**
+ * How many of the caller's dreams are synced to PipelineOS (`GET /api/v1/sync/status`).
+ */
+export interface SyncStatus {
+  /**
+   * Dreams of the caller (not deleted).
+   */
+  totalDreams: number;
+  /**
+   * Dreams synced to PipelineOS.
+   */
+  syncedDreams: number;
+  /**
+   * Dreams not (or no longer) synced.
+   */
+  unsyncedDreams: number;
+  /**
+   * When the most recent sync happened; `null` if never.
+   */
+  lastSync: string | null;
+}
+
+/**
+ * The tags the caller uses, with the number of dreams carrying each, most used first (`GET /api/v1/tags`).
+ */
+export interface TagCounts {
+  items: {
+    tag: string;
+    /**
+     * Dreams of the caller with this tag.
+     */
+    dreamCount: number;
   }[];
 }

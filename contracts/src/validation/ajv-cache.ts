@@ -17,13 +17,14 @@ const validators = new Map<string, ValidateFunction>();
 /**
  * The one ajv instance, made on first use with every schema of the package added (not
  * compiled): strict (unknown keywords, missing types and the like fail), all errors,
- * formats, and `discriminator` for the tagged unions. `strictRequired` is off because an
+ * formats, `discriminator` for the tagged unions, and union types for the nullable fields of
+ * read models (`type: ['string', 'null']`). `strictRequired` is off because an
  * "at least one of" `anyOf: [{ required: [a] }, ...]` declares its properties beside it,
  * which ajv cannot see; a unit test checks every `required` name against the properties.
  */
 function getRegistry(): Registry {
   if (registry) return registry;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, discriminator: true, verbose: true });
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, discriminator: true, verbose: true });
   addFormats(ajv);
   const files = loadSchemaFiles();
   ajv.addSchema(files.map((file) => file.schema));
