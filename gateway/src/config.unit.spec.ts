@@ -1,0 +1,40 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '@dreamcatcher/service-kit';
+import { parseSize, readGatewayConfig } from './config.js';
+
+const load = (env: Record<string, string>) => loadConfig(readGatewayConfig, env);
+
+describe('gateway configuration', () => {
+  it('has safe local defaults', () => {
+    const config = load({});
+    expect(config).to.deep.include({ port: 8080, host: '127.0.0.1', commandServiceUrl: 'http://127.0.0.1:8081', bodyLimitBytes: 1024 * 1024, readYourWritesTimeoutMs: 5000 });
+    expect(config.jwt).to.deep.equal({ kind: 'secret', secret: 'dev-secret-change-me', issuer: undefined, audience: undefined });
+  });
+
+  it('refuses the development secrets in production', () => {
+    try {
+      load({ NODE_ENV: 'production', JWT_SECRET: 'dev-secret-change-me' });
+      expect.fail('accepted');
+    } catch (error) {
+      expect(error).to.be.instanceOf(ConfigError);
+      const problems = (error as ConfigError).problems.join('\n');
+      expect(problems).to.match(/JWT_SECRET/).and.match(/COMMAND_SERVICE_TOKEN/);
+    }
+  });
+
+  it('uses a JWKS with issuer and audience when JWT_JWKS_URL is set, and names what is missing', () => {
+    const config = load({ JWT_JWKS_URL: 'https://id.example/jwks.json', JWT_ISSUER: 'https://id.example', JWT_AUDIENCE: 'api' });
+    expect(config.jwt).to.deep.equal({ kind: 'jwks', jwksUrl: 'https://id.example/jwks.json', issuer: 'https://id.example', audience: 'api' });
+    expect(() => load({ JWT_JWKS_URL: 'https://id.example/jwks.json' })).to.throw(ConfigError, /JWT_ISSUER[\s\S]*JWT_AUDIENCE/);
+  });
+
+  it('reads lists and sizes', () => {
+    const config = load({ CORS_ORIGINS: 'chrome-extension://abc, https://hub.example', BODY_LIMIT: '512kb', READY_DEPENDENCIES: 'http://127.0.0.1:8082/' });
+    expect(config.corsOrigins).to.deep.equal(['chrome-extension://abc', 'https://hub.example']);
+    expect(config.bodyLimitBytes).to.equal(512 * 1024);
+    expect(config.readyDependencies).to.deep.equal(['http://127.0.0.1:8082']);
+    expect(parseSize('2mb')).to.equal(2 * 1024 * 1024);
+    expect(parseSize('lots')).to.equal(undefined);
+    expect(() => load({ BODY_LIMIT: 'lots' })).to.throw(ConfigError, /BODY_LIMIT/);
+  });
+});
