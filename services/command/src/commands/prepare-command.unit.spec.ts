@@ -1,0 +1,47 @@
+import { expect } from 'chai';
+import { derivedIds } from '../ids/ids.js';
+import { prepareCommand } from './prepare-command.js';
+
+const metadata = { userId: 'user-1', roles: ['user'], now: '2025-01-01T00:00:00.000Z' };
+const fragment = { title: 'Idea', content: 'Text', source: 'claude' };
+
+describe('preparing domain commands', () => {
+  it('starts a new dream for a capture without a dream id, and names the one given otherwise', () => {
+    const ids = derivedIds('user-1', 'k');
+    const fresh = prepareCommand({ type: 'CaptureFragment', data: { fragment } }, metadata, ids);
+    expect(fresh.dreamId).to.equal(ids.id('dream'));
+    expect(fresh.command).to.deep.equal({
+      type: 'CaptureFragment',
+      data: { dreamId: ids.id('dream'), newDream: true, fragment: { ...fragment, fragmentId: ids.id('fragment') } },
+      metadata,
+    });
+    expect(fresh.createdIds).to.deep.equal({ fragmentId: ids.id('fragment') });
+
+    const named = prepareCommand({ type: 'CaptureFragment', data: { dreamId: 'd-1', fragment } }, metadata, ids);
+    expect(named.dreamId).to.equal('d-1');
+    expect(named.command.data).to.include({ dreamId: 'd-1', newDream: false });
+  });
+
+  it('gives every imported fragment and todo its own id, and keeps a chosen dream id', () => {
+    const ids = derivedIds('user-1', 'k');
+    const prepared = prepareCommand(
+      { type: 'ImportDream', data: { dream: { id: 'chosen', title: 'Imported', fragments: [fragment, fragment], todos: [{ title: 'T' }] } } },
+      metadata,
+      ids,
+    );
+    expect(prepared.dreamId).to.equal('chosen');
+    expect(prepared.createdIds).to.deep.equal({ fragmentIds: [ids.id('fragment', 0), ids.id('fragment', 1)], todoIds: [ids.id('todo', 0)] });
+    expect(prepared.command.data).not.to.have.nested.property('dream.id');
+  });
+
+  it('keeps the ids of todos a replacement names and makes ids for the others', () => {
+    const ids = derivedIds('user-1', 'k');
+    const prepared = prepareCommand({ type: 'ReplaceTodos', data: { dreamId: 'd-1', todos: [{ title: 'New' }, { todoId: 'kept', title: 'Old' }] } }, metadata, ids);
+    expect(prepared.createdIds.todoIds).to.deep.equal([ids.id('todo', 0), 'kept']);
+  });
+
+  it('passes commands on existing things through with the metadata', () => {
+    const prepared = prepareCommand({ type: 'ChangeDreamStatus', data: { dreamId: 'd-1', status: 'completed' } }, metadata, derivedIds('u', 'k'));
+    expect(prepared).to.deep.equal({ command: { type: 'ChangeDreamStatus', data: { dreamId: 'd-1', status: 'completed' }, metadata }, dreamId: 'd-1', createdIds: {} });
+  });
+});
