@@ -13,6 +13,7 @@ export {
   assertValidCommand,
   isCommandType,
   isEventType,
+  precompileValidators,
   summarise,
   validateCommand,
   validateEnvelope,

@@ -7,13 +7,14 @@ import {
   assertValidCommand,
   isCommandType,
   isEventType,
+  precompileValidators,
   validateCommand,
   validateEnvelope,
   validateEvent,
   validateMetadata,
   validateSyncSession,
 } from './validation.js';
-import { validatorFor } from './validation/ajv-cache.js';
+import { schemaFiles, validatorFor } from './validation/ajv-cache.js';
 
 const example = (path: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`examples/${path}.v1.json`, PACKAGE_ROOT), 'utf8')) as Record<string, unknown>;
@@ -238,6 +239,11 @@ describe('type guards and the validator cache', () => {
   it('compile each validator once', () => {
     const id = schemaId('commands', 'CaptureFragment', 1);
     expect(validatorFor(id)).to.equal(validatorFor(id));
+  });
+
+  it('can compile every validator up front', () => {
+    expect(precompileValidators()).to.equal(schemaFiles().length);
+    expect(schemaFiles().length).to.be.greaterThan(60);
   });
 
   it('validate fast once compiled', () => {
