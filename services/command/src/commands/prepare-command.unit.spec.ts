@@ -7,7 +7,7 @@ const fragment = { title: 'Idea', content: 'Text', source: 'claude' };
 
 describe('preparing domain commands', () => {
   it('starts a new dream for a capture without a dream id, and names the one given otherwise', () => {
-    const ids = derivedIds('user-1', 'k');
+    const ids = derivedIds('user-1', 'k', 'hash');
     const fresh = prepareCommand({ type: 'CaptureFragment', data: { fragment } }, metadata, ids);
     expect(fresh.dreamId).to.equal(ids.id('dream'));
     expect(fresh.command).to.deep.equal({
@@ -23,7 +23,7 @@ describe('preparing domain commands', () => {
   });
 
   it('gives every imported fragment and todo its own id, and keeps a chosen dream id', () => {
-    const ids = derivedIds('user-1', 'k');
+    const ids = derivedIds('user-1', 'k', 'hash');
     const prepared = prepareCommand(
       { type: 'ImportDream', data: { dream: { id: 'chosen', title: 'Imported', fragments: [fragment, fragment], todos: [{ title: 'T' }] } } },
       metadata,
@@ -35,13 +35,13 @@ describe('preparing domain commands', () => {
   });
 
   it('keeps the ids of todos a replacement names and makes ids for the others', () => {
-    const ids = derivedIds('user-1', 'k');
+    const ids = derivedIds('user-1', 'k', 'hash');
     const prepared = prepareCommand({ type: 'ReplaceTodos', data: { dreamId: 'd-1', todos: [{ title: 'New' }, { todoId: 'kept', title: 'Old' }] } }, metadata, ids);
     expect(prepared.createdIds.todoIds).to.deep.equal([ids.id('todo', 0), 'kept']);
   });
 
   it('passes commands on existing things through with the metadata', () => {
-    const prepared = prepareCommand({ type: 'ChangeDreamStatus', data: { dreamId: 'd-1', status: 'completed' } }, metadata, derivedIds('u', 'k'));
+    const prepared = prepareCommand({ type: 'ChangeDreamStatus', data: { dreamId: 'd-1', status: 'completed' } }, metadata, derivedIds('u', 'k', 'hash'));
     expect(prepared).to.deep.equal({ command: { type: 'ChangeDreamStatus', data: { dreamId: 'd-1', status: 'completed' }, metadata }, dreamId: 'd-1', createdIds: {} });
   });
 });

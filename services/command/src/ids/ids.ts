@@ -2,8 +2,10 @@
  * Ids of a command and of everything it creates.
  *
  * With an Idempotency-Key every id is derived, not drawn: a name-based UUID (version 5
- * layout: SHA-1 over `userId:idempotencyKey:<purpose>`, user id and key percent-encoded) in a
- * namespace of our own. A retry of the same request, even one that follows a crash after
+ * layout: SHA-1 over `userId:idempotencyKey:requestHash:<purpose>`, user id and key
+ * percent-encoded) in a namespace of our own. The request hash is part of the name so that
+ * a key reused for another request after it expired (24 h) cannot collide with the ids, and
+ * so the events, of the request it first named. A retry of the same request, even one that follows a crash after
  * the append and before the answer was stored, therefore produces the same command id,
  * dream id, fragment id and event ids, and finds its own earlier events by causation id
  * instead of creating a second dream. Without a key nothing can repeat the request, so
@@ -34,11 +36,11 @@ export interface IdSource {
   id(purpose: string, index?: number): string;
 }
 
-/** Ids derived from the user and the idempotency key: identical on every retry. */
-export function derivedIds(userId: string, idempotencyKey: string): IdSource {
+/** Ids derived from the user, the idempotency key and the request: identical on every retry. */
+export function derivedIds(userId: string, idempotencyKey: string, requestHash: string): IdSource {
   // Percent-encoding keeps the separators unambiguous: user "a:b" with key "c" and user "a"
   // with key "b:c" must not share a dream id.
-  const scope = `${encodeURIComponent(userId)}:${encodeURIComponent(idempotencyKey)}`;
+  const scope = `${encodeURIComponent(userId)}:${encodeURIComponent(idempotencyKey)}:${requestHash}`;
   const derive = (purpose: string) => nameBasedUuid(`${scope}:${purpose}`);
   return { commandId: derive('command'), id: (purpose, index) => derive(index === undefined ? purpose : `${purpose}:${index}`) };
 }
@@ -57,8 +59,9 @@ export function randomIds(): IdSource {
   };
 }
 
-export function idSourceFor(userId: string, idempotencyKey: string | undefined): IdSource {
-  return idempotencyKey === undefined ? randomIds() : derivedIds(userId, idempotencyKey);
+/** Derived ids for a request under an idempotency key, random ids otherwise. */
+export function idSourceFor(userId: string, idempotency: { key: string; requestHash: string } | undefined): IdSource {
+  return idempotency === undefined ? randomIds() : derivedIds(userId, idempotency.key, idempotency.requestHash);
 }
 
 /** The id of the `index`-th event a command appends. */

@@ -11,8 +11,8 @@ describe('command ids', () => {
   });
 
   it('derives the same ids on every retry of one key', () => {
-    const first = derivedIds('user-1', 'key-1');
-    const again = derivedIds('user-1', 'key-1');
+    const first = derivedIds('user-1', 'key-1', 'hash');
+    const again = derivedIds('user-1', 'key-1', 'hash');
     expect(first.commandId).to.match(UUID_V5).and.equal(again.commandId);
     expect(first.id('dream')).to.equal(again.id('dream'));
     expect(first.id('fragment', 2)).to.equal(again.id('fragment', 2));
@@ -20,15 +20,19 @@ describe('command ids', () => {
   });
 
   it('gives each purpose, index and event its own id', () => {
-    const ids = derivedIds('user-1', 'key-1');
+    const ids = derivedIds('user-1', 'key-1', 'hash');
     const all = [ids.commandId, ids.id('dream'), ids.id('fragment'), ids.id('fragment', 0), ids.id('fragment', 1), eventId(ids.commandId, 0), eventId(ids.commandId, 1)];
     expect(new Set(all).size).to.equal(all.length);
   });
 
+  it('gives a different request under the same key other ids', () => {
+    expect(derivedIds('user-1', 'key-1', 'hash').id('dream')).not.to.equal(derivedIds('user-1', 'key-1', 'other').id('dream'));
+  });
+
   it('scopes keys per user', () => {
-    expect(derivedIds('user-1', 'key-1').commandId).not.to.equal(derivedIds('user-2', 'key-1').commandId);
+    expect(derivedIds('user-1', 'key-1', 'hash').commandId).not.to.equal(derivedIds('user-2', 'key-1', 'hash').commandId);
     // Moving the separator between user id and key must not make the same name.
-    expect(derivedIds('a:b', 'c').commandId).not.to.equal(derivedIds('a', 'b:c').commandId);
+    expect(derivedIds('a:b', 'c', 'hash').commandId).not.to.equal(derivedIds('a', 'b:c', 'hash').commandId);
   });
 
   it('draws random ids without a key, stable per purpose within one command', () => {

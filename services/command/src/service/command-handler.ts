@@ -55,10 +55,11 @@ export type HandleCommand = (request: CommandRequest) => Promise<CommandOutcome>
 export function createCommandHandler(options: CommandHandlerOptions): HandleCommand {
   const { store, idempotency, logger, metrics, waitMs = 5_000, clock = () => new Date() } = options;
 
-  async function execute(request: ValidRequest): Promise<StoredAnswer> {
+  /** Decides and appends; `idempotency` (key and request hash) makes the ids derived. */
+  async function execute(request: ValidRequest, idempotency?: { key: string; requestHash: string }): Promise<StoredAnswer> {
     const { type, data, metadata, idempotencyKey } = request;
     const now = clock().toISOString();
-    const ids = idSourceFor(metadata.userId, idempotencyKey);
+    const ids = idSourceFor(metadata.userId, idempotency);
     const prepared = prepareCommand({ type, data } as ContractCommand, { userId: metadata.userId, roles: metadata.roles, now }, ids);
     const context: CommandContext = {
       commandId: ids.commandId,
@@ -101,7 +102,7 @@ export function createCommandHandler(options: CommandHandlerOptions): HandleComm
     }
     let answer: StoredAnswer;
     try {
-      answer = await execute(request);
+      answer = await execute(request, { key, requestHash: hash });
     } catch (error) {
       const appError = toAppError(error, logger);
       if (!isFinalAnswer(appError)) {
@@ -121,7 +122,9 @@ export function createCommandHandler(options: CommandHandlerOptions): HandleComm
     let outcome: CommandOutcome;
     try {
       const valid = validateRequest(request, correlationId);
-      const { answer, replayed } = valid.idempotencyKey === undefined ? { answer: await execute(valid), replayed: false } : await executeOnce({ ...valid, idempotencyKey: valid.idempotencyKey });
+      const { idempotencyKey } = valid;
+      const { answer, replayed } =
+        idempotencyKey === undefined ? { answer: await execute(valid), replayed: false } : await executeOnce({ ...valid, idempotencyKey });
       outcome = { status: answer.httpStatus, body: answer.body as CommandOutcome['body'], replayed, correlationId };
     } catch (error) {
       const appError = toAppError(error, logger);

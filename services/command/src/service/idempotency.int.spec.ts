@@ -19,8 +19,8 @@ describe('command service: idempotency keys', () => {
     expect(retry.headers.get('etag')).to.equal(first.headers.get('etag'));
     expect(retry.headers.get('x-correlation-id')).to.equal('second');
     expect(await service.events(first.body.dreamId)).to.have.length(2);
-    // The ids come from the key: the dream id is the one the key derives.
-    expect(first.body.dreamId).to.equal(derivedIds('user-1', 'retry-1').id('dream'));
+    // The ids come from the key and the request: the dream id is the one they derive.
+    expect(first.body.dreamId).to.equal(derivedIds('user-1', 'retry-1', requestHash({ type: 'CaptureFragment', data: capture })).id('dream'));
   });
 
   it('appends once for 20 identical requests racing each other', async () => {
