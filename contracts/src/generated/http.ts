@@ -218,7 +218,7 @@ export interface CommandAnswer {
    *
    * @maxItems 2000
    */
-  events: string[];
+  events?: string[];
 }
 
 /**
