@@ -1,1 +1,21 @@
-export {};
+/**
+ * @dreamcatcher/projections: the read models, the projector runtime that builds them from
+ * the broker, the rebuild from the event store, and the queries the gateway serves.
+ */
+export { READ_MODELS_SCHEMA, READER_ROLE, USER_ID_SETTING, CHECKPOINT_CHANNEL, DREAM_CHANGES_CHANNEL } from './runtime/names.js';
+export { readCheckpoints, parseCheckpointNotification } from './runtime/checkpoints.js';
+export { withReaderScope, type Queryable } from './runtime/reader-scope.js';
+export { parseDreamChange, type DreamChange, type DreamChangeKind } from './dream_detail/changes.js';
+export { migrations, migrateReadModels } from './migrations.js';
+export { PROJECTIONS, selectProjections } from './registry.js';
+export type { Projection, ProjectionTx } from './runtime/projection.js';
+export type { ProjectionEvent, DreamEvent } from './runtime/events.js';
+export type { QueryOptions } from './shared/query.js';
+
+export { listDreams, getDreamSummary, getDreamStatistics, type DreamSummary, type DreamStatistics, type ListDreamsOptions } from './dream_summary/queries.js';
+export { getDreamDetail, type DreamDetail, type FragmentView, type TodoView, type DocumentView } from './dream_detail/queries.js';
+export { getSyncStatus, getDreamSyncStatus, listDreamsBySyncStatus, type UserSyncStatus, type DreamSyncStatus } from './sync_status/queries.js';
+export { getUserActivity, type UserActivity } from './user_activity/queries.js';
+export { searchDreams, type SearchHit } from './dream_search/queries.js';
+export { listBrands, listTags, type BrandEntry, type TagEntry } from './catalogue/queries.js';
+export { DEFAULT_BRANDS, DEFAULT_TAGS } from './catalogue/defaults.js';
