@@ -32,7 +32,7 @@ export interface CommandAnswer {
 
 export interface CommandServiceClient {
   send(type: string, command: SendCommand): Promise<CommandAnswer>;
-  syncSession(session: { items: unknown[]; metadata: CommandMetadata }): Promise<CommandAnswer>;
+  syncSession(session: { sessionId?: string; items: unknown[]; metadata: CommandMetadata }): Promise<CommandAnswer>;
   ready(): Promise<CheckResult>;
 }
 

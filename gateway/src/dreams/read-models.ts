@@ -43,7 +43,7 @@ export interface ReadModels {
 export const READS = {
   list: ['dream_summary'],
   detail: ['dream_detail'],
-  statistics: ['dream_detail'],
+  statistics: ['dream_summary'],
   syncStatus: ['sync_status'],
   activity: ['user_activity'],
   search: ['dream_search'],

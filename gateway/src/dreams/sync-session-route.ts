@@ -28,9 +28,12 @@ function syncSessionHandler(commands: CommandServiceClient): RequestHandler {
     for (const item of session.items) {
       if (isCommandType(item.command.type)) assertAnyRole(principal, COMMAND_ROLES[item.command.type]);
     }
-    const result = await commands.syncSession({ items: session.items, metadata: commandMetadata(req) });
-    const body = result.body as Record<string, unknown>;
-    res.status(result.status).json(session.sessionId ? { sessionId: session.sessionId, ...body } : body);
+    const result = await commands.syncSession({
+      ...(session.sessionId !== undefined && { sessionId: session.sessionId }),
+      items: session.items,
+      metadata: commandMetadata(req),
+    });
+    res.status(result.status).json(result.body);
   };
 }
 

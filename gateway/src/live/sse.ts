@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { ValidationError } from '@dreamcatcher/service-kit/errors';
+import { AppError, ValidationError } from '@dreamcatcher/service-kit/errors';
 import { principalOf, requireAuth } from '../auth/middleware.js';
 import type { Authenticator } from '../auth/middleware.js';
 import type { RouteSpec } from '../http/routes.js';
@@ -78,6 +78,15 @@ function stream({ hub, replay, heartbeatMs }: LiveOptions): RequestHandler {
   };
 }
 
+/** A plain GET of the WebSocket path: the upgrade is handled by the server's `upgrade` event, never here. */
+const upgradeRequired: RequestHandler = (_req, res) => {
+  res.setHeader('Upgrade', 'websocket');
+  throw new AppError(426, 'upgrade_required', 'This path speaks WebSocket only');
+};
+
 export function liveRoutes(authenticator: Authenticator, options: LiveOptions): RouteSpec[] {
-  return [{ method: 'get', path: '/live', handlers: [identifyFromQuery(authenticator), requireAuth(), stream(options)] }];
+  return [
+    { method: 'get', path: '/live', handlers: [identifyFromQuery(authenticator), requireAuth(), stream(options)] },
+    { method: 'get', path: '/ws', handlers: [identifyFromQuery(authenticator), requireAuth(), upgradeRequired] },
+  ];
 }
