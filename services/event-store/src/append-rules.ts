@@ -6,6 +6,13 @@
 import { ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
 import type { AppendResult, EventToAppend, ExpectedRevision } from './event-store.js';
 
+/**
+ * Events in one append, at most. The PostgreSQL store packs the index of an event within
+ * its append into the low 20 bits of its position; EventStoreDB applies the same limit so
+ * that both stores accept the same appends (it also caps an append's size in bytes).
+ */
+export const MAX_EVENTS_PER_APPEND = 1 << 20;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**

@@ -5,8 +5,9 @@
  * adapter folders.
  *
  * Revisions are zero-based per stream (the first event is revision 0, an absent
- * stream is revision -1). Positions order all events of the store; both are 64-bit
- * and exposed as bigint here and as decimal strings on the wire.
+ * stream is revision -1). Positions order all events of the store; they strictly increase
+ * but have gaps, so compare them, never count with them. Both are 64-bit and exposed as
+ * bigint here and as decimal strings on the wire (`formatPosition` / `parsePosition`).
  */
 
 /** Metadata every event carries; adapters store it verbatim and return it unchanged. */
@@ -111,7 +112,11 @@ export interface EventStore {
   /** Catch up from a checkpoint, then follow live. */
   subscribeToAll(options: SubscribeToAllOptions): Subscription;
   streamExists(streamId: string): Promise<boolean>;
-  /** Tombstones the stream: its events are no longer readable and it cannot be written again. */
+  /**
+   * Tombstones the stream: stream reads find nothing, appends fail with StreamDeletedError,
+   * and deleting again is harmless. `readAll` and subscriptions still carry its events (as
+   * EventStoreDB does until a scavenge); erasing their content is a separate concern.
+   */
   deleteStream(streamId: string): Promise<void>;
   /** Position of the newest event readable in global order (0n when the store is empty). */
   headPosition(): Promise<bigint>;

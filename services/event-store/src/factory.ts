@@ -18,6 +18,8 @@ export interface EventStoreOptions {
   pollIntervalMs?: number;
   /** PostgreSQL: events a subscription reads per page (default 500). */
   subscriptionPageSize?: number;
+  /** PostgreSQL: appends within this long of the last NOTIFY share the next one (default 10 ms). */
+  notifyIntervalMs?: number;
 }
 
 /**

@@ -4,5 +4,5 @@ export { formatPosition, parsePosition } from './wire.js';
 export { createEventStore, eventStoreConfigFrom, type EventStoreConfig, type EventStoreOptions } from './factory.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-store.js';
 export { migrateEventStore, APPEND_CHANNEL } from './postgres/schema.js';
-export { MAX_EVENTS_PER_APPEND } from './postgres/append.js';
+export { MAX_EVENTS_PER_APPEND } from './append-rules.js';
 export { EsdbEventStore, type EsdbEventStoreOptions } from './esdb/esdb-store.js';

@@ -23,7 +23,7 @@ import {
   type AllStreamResolvedEvent,
 } from '@eventstore/db-client';
 import type { Logger } from '@dreamcatcher/service-kit';
-import { validateAppend } from '../append-rules.js';
+import { MAX_EVENTS_PER_APPEND, validateAppend } from '../append-rules.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -36,7 +36,6 @@ import type {
   SubscribeToAllOptions,
   Subscription,
 } from '../event-store.js';
-import { MAX_EVENTS_PER_APPEND } from '../postgres/append.js';
 import { fromEsdbError, fromEsdbEvent, isSystemEvent, toEsdbExpectedRevision, toEsdbPosition, toEventData } from './mapping.js';
 import { followEsdbAll } from './subscription.js';
 

@@ -71,6 +71,7 @@ export function fromEsdbEvent(event: EsdbRecordedEvent): RecordedEvent {
   return {
     id: event.id,
     type: event.type,
+    // This adapter writes JSON only; binary events written by other tools come back base64-encoded.
     data: event.isJson ? event.data : Buffer.from(event.data as Uint8Array).toString('base64'),
     metadata: (isPlainObject(event.metadata) ? event.metadata : {}) as EventMetadata,
     streamId: event.streamId,

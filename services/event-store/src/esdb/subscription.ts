@@ -3,8 +3,8 @@
  * out on the server). A dropped subscription (server restart, network) resubscribes with
  * backoff after the last delivered position; events at or before it are skipped, so each
  * event reaches `onEvent` once and positions only grow. `onLive` fires on the server's
- * "caught up" signal (servers 23.10+) or, for older servers, once delivery reaches the
- * head position read at the start.
+ * "caught up" signal (servers 23.10+) once the events before it are delivered, or, for
+ * older servers, once delivery reaches the head position read at the start.
  */
 import { START, excludeSystemEvents, type AllStreamResolvedEvent, type EventStoreDBClient } from '@eventstore/db-client';
 import { backoffDelay, sleep, type Logger } from '@dreamcatcher/service-kit';
@@ -49,7 +49,16 @@ async function run(client: EventStoreDBClient, options: SubscribeToAllOptions, s
       fromPosition: cursor === undefined ? START : toEsdbPosition(cursor),
       filter: excludeSystemEvents(),
     });
-    subscription.on('caughtUp', goLive);
+    // The server's "caught up" can overtake events still buffered here: go live once those are delivered.
+    let caughtUp = false;
+    let delivering = false;
+    const liveIfDrained = () => {
+      if (caughtUp && !delivering && subscription.readableLength === 0) goLive();
+    };
+    subscription.on('caughtUp', () => {
+      caughtUp = true;
+      liveIfDrained();
+    });
     subscription.on('confirmation', () => {
       if (head !== undefined && (cursor ?? 0n) >= head) goLive();
     });
@@ -62,13 +71,17 @@ async function run(client: EventStoreDBClient, options: SubscribeToAllOptions, s
         failures = 0;
         const event = next.value.event && fromEsdbEvent(next.value.event);
         if (!event || isSystemEvent(event) || (cursor !== undefined && event.position <= cursor)) continue;
+        delivering = true;
         try {
           await options.onEvent(event);
         } catch (error) {
           throw new HandlerFailed(error);
+        } finally {
+          delivering = false;
         }
         cursor = event.position;
         if (head !== undefined && cursor >= head) goLive();
+        liveIfDrained();
       }
     } catch (error) {
       if (error instanceof HandlerFailed) throw error.error;

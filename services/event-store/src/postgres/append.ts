@@ -9,13 +9,10 @@
  * conflicts, or the stream moved in between and the append is simply tried again.
  */
 import type pg from 'pg';
-import { judgeRejectedAppend, validateAppend, type StoredEventRef } from '../append-rules.js';
+import { judgeRejectedAppend, MAX_EVENTS_PER_APPEND, validateAppend, type StoredEventRef } from '../append-rules.js';
 import type { AppendResult, EventToAppend, ExpectedRevision } from '../event-store.js';
 import { StreamDeletedError, WrongExpectedRevisionError } from '../errors.js';
 import { appendStatement, DIAGNOSE_APPEND } from './sql.js';
-
-/** Positions leave 20 bits for the index of an event within its append. */
-export const MAX_EVENTS_PER_APPEND = 1 << 20;
 
 // A refusal whose cause then vanished (a racing writer) is retried this often before giving up.
 const MAX_ATTEMPTS = 5;

@@ -7,7 +7,7 @@ import { createEventStore } from '../factory.js';
 import { WrongExpectedRevisionError } from '../errors.js';
 import type { RecordedEvent } from '../event-store.js';
 import { anEvent, eventStoreContractSuite, someEvents, uniqueStream, waitFor } from '../testing/index.js';
-import { MAX_EVENTS_PER_APPEND } from './append.js';
+import { MAX_EVENTS_PER_APPEND } from '../append-rules.js';
 import { PostgresEventStore } from './postgres-store.js';
 import { migrateEventStore } from './schema.js';
 import { appendStatement } from './sql.js';

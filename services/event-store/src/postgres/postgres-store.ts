@@ -40,10 +40,12 @@
  * until a scavenge), so subscribers and auditors still see that they happened; erasing
  * their content is a separate, later concern (crypto-shredding).
  *
- * Live following: after each committed append the store sends one NOTIFY (coalesced to one
- * per process tick, from the pool after commit: a NOTIFY inside the append transaction
- * would serialise all commits on the notification queue lock). Subscribers LISTEN on a
- * dedicated connection and poll as a fallback (subscription.ts, listener.ts).
+ * Live following: after a committed append the store sends a NOTIFY from the pool, after
+ * commit (a NOTIFY inside the append transaction would serialise all commits on the
+ * notification queue lock). Notifications are coalesced: at most one pending at a time,
+ * sent on the next tick, and during a burst at most one per `notifyIntervalMs` (10 ms), so
+ * a single busy writer does not pay a second round trip per append. Subscribers LISTEN on
+ * a dedicated connection and poll as a fallback (subscription.ts, listener.ts).
  */
 import pg from 'pg';
 import type { Logger } from '@dreamcatcher/service-kit';
@@ -72,6 +74,8 @@ export interface PostgresEventStoreOptions {
   pollIntervalMs?: number | undefined;
   /** Events a subscription reads per page (default 500). */
   subscriptionPageSize?: number | undefined;
+  /** Appends committing within this long of the last NOTIFY share the next one (default 10 ms). */
+  notifyIntervalMs?: number | undefined;
 }
 
 const MAX_REVISION = 2n ** 63n - 1n;
@@ -81,6 +85,7 @@ export class PostgresEventStore implements EventStore {
   private readonly subscriptions = new Set<Promise<void>>();
   private readonly notifications = new Set<Promise<unknown>>();
   private pendingNotify: Promise<unknown> | undefined;
+  private lastNotifyAt = -Infinity;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -159,14 +164,18 @@ export class PostgresEventStore implements EventStore {
   }
 
   private scheduleNotify(): void {
+    // A NOTIFY already scheduled goes out after this commit and so covers it too.
     if (this.pendingNotify) return;
-    // One NOTIFY per tick for all the appends that committed in it. Best effort: a lost
-    // notification costs a subscriber at most one poll interval.
-    const sent = new Promise((resolve) => setImmediate(resolve))
+    // Leading edge on the next tick (an isolated append wakes followers at once); within
+    // `notifyIntervalMs` of the last one, a burst shares a single trailing NOTIFY.
+    const waitMs = Math.max(0, this.lastNotifyAt + (this.options.notifyIntervalMs ?? 10) - Date.now());
+    const sent = new Promise((resolve) => (waitMs > 0 ? setTimeout(resolve, waitMs) : setImmediate(resolve)))
       .then(() => {
         this.pendingNotify = undefined;
+        this.lastNotifyAt = Date.now();
         return this.pool.query(sql.NOTIFY, [APPEND_CHANNEL]);
       })
+      // Best effort: a lost notification costs a subscriber at most one poll interval.
       .catch((error: Error) => this.options.logger?.warn('event store NOTIFY failed', { error: error.message }))
       .finally(() => this.notifications.delete(sent));
     this.pendingNotify = sent;
