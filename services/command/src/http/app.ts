@@ -106,6 +106,9 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
 function send(res: Response, outcome: CommandOutcome): void {
   res.status(outcome.status).set('X-Correlation-Id', outcome.correlationId);
   if ('revision' in outcome.body) res.set('ETag', `"${outcome.body.revision}"`);
+  // A stale If-Match learns the revision to re-read at.
+  const current = 'error' in outcome.body ? (outcome.body.error.details as { currentRevision?: unknown } | undefined)?.currentRevision : undefined;
+  if (outcome.status === 412 && typeof current === 'string') res.set('ETag', `"${current}"`);
   if (outcome.replayed) res.set('Idempotent-Replayed', 'true');
   if (outcome.status === 503) res.set('Retry-After', '1');
   res.json(outcome.body);

@@ -77,6 +77,7 @@ describe('command service: concurrent writers', () => {
     const answer = await service.post('ChangeDreamDetails', { dreamId, title: 'Based on revision 0' }, { expectedRevision: '0' });
     expect(answer.status).to.equal(412);
     expect(answer.body.error.details).to.include({ expectedRevision: '0', currentRevision: '1' });
+    expect(answer.headers.get('etag')).to.equal('"1"');
     expect(await service.events(dreamId)).to.have.length(2);
   });
 
