@@ -21,8 +21,8 @@
  * plain primary-key range scan. This is the visibility rule PgQ (Skype's queue, for which
  * PostgreSQL's 64-bit transaction id functions were written) is built on, and the condition
  * Emmett's PostgreSQL store reads with since its fix (`transaction_id < pg_snapshot_xmin(..)`);
- * packing the id into the position keeps one bigint cursor. Positions are sparse: aborted
- * appends and short appends leave gaps.
+ * packing the id into the position keeps one bigint cursor. Positions are sparse: each
+ * append leaves a gap up to the next transaction's range, and aborted appends leave theirs.
  *
  * The price: a transaction holding a transaction id stays "running" until it ends, and
  * xmin is cluster-wide, so one long-running writing transaction anywhere in the PostgreSQL
@@ -30,8 +30,8 @@
  * finishes. Events are not lost, only delayed. Hence: connections set
  * `idle_in_transaction_session_timeout` (the kit's `connectPostgres` does, 60 s by default),
  * long work (backfills, migrations that write) commits in batches, prepared (two-phase)
- * transactions are not left open, and readers read from the primary. `event_store_lag`
- * style metrics (head position vs. a subscriber's checkpoint) show such a stall.
+ * transactions are not left open, and readers read from the primary. A lag metric (head
+ * position against a subscriber's checkpoint) shows such a stall.
  * Limit: 2^20 events per append; transaction ids must stay below 2^43 (they are 64-bit
  * epoch-extended and do not wrap).
  *
