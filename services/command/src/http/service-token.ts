@@ -8,7 +8,7 @@ import type { RequestHandler } from 'express';
 import { errorBody, UnauthorizedError } from '@dreamcatcher/service-kit/errors';
 
 /** The development default; `env.secret` refuses it in production. */
-export const DEVELOPMENT_COMMAND_SERVICE_TOKEN = 'dev-command-service-token-change-me';
+export const DEVELOPMENT_COMMAND_SERVICE_TOKEN = 'dev-command-token-change-me';
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
