@@ -82,7 +82,7 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
     const outcome = await handleCommand({
       type: req.params.type as string,
       data: body.data,
-      metadata: body.metadata as never,
+      metadata: withHeaderCorrelation(body.metadata, req.get('x-correlation-id')) as never,
       idempotencyKey: body.idempotencyKey as string | undefined,
       expectedRevision: body.expectedRevision as string | undefined,
     });
@@ -90,9 +90,11 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
   });
 
   app.post('/sync-sessions', async (req, res) => {
-    const result = await syncSession(req.body);
-    const { correlationId, ...body } = result;
-    res.status(200).set('X-Correlation-Id', correlationId).json(body);
+    const session: unknown = req.body;
+    const { correlationId, ...result } = await syncSession(
+      isObject(session) ? { ...session, metadata: withHeaderCorrelation(session.metadata, req.get('x-correlation-id')) } : session,
+    );
+    res.status(200).set('X-Correlation-Id', correlationId).json(result);
   });
 
   app.use(() => {
@@ -101,6 +103,12 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
   app.use(errorHandler(logger));
 
   return { app, handleCommand, handleSyncSession: syncSession, idempotency };
+}
+
+// The correlation id travels in the metadata; an X-Correlation-Id header stands in when it does not.
+function withHeaderCorrelation(metadata: unknown, header: string | undefined): unknown {
+  if (!isObject(metadata) || metadata.correlationId !== undefined || header === undefined) return metadata;
+  return { ...metadata, correlationId: header };
 }
 
 function send(res: Response, outcome: CommandOutcome): void {
