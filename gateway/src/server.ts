@@ -1,0 +1,95 @@
+/**
+ * Starts the gateway on real resources: the database (its API key table migrated), the
+ * event store, the notification listener, the command service client and the token
+ * verifier, then listens. `main.ts` runs this under the kit's service lifecycle; tests
+ * run it on port 0 against their own database.
+ */
+import type { Server } from 'node:http';
+import pg from 'pg';
+import { createEventStore, eventStoreConfigFrom, type EventStore } from '@dreamcatcher/event-store';
+import { openApiDocument } from '@dreamcatcher/contracts';
+import {
+  closeServer,
+  connectPostgres,
+  createMetricsRegistry,
+  listeningPort,
+  migrate,
+  PROJECTION_NAMES,
+  type Logger,
+  type Registry,
+} from '@dreamcatcher/service-kit';
+import { createGateway, CHECKPOINT_CHANNEL, DREAM_CHANGES_CHANNEL, type Gateway } from './app.js';
+import { apiKeyMigrations } from './auth/api-keys.js';
+import { createTokenVerifier } from './auth/jwt.js';
+import type { GatewayConfig } from './config.js';
+import { createCommandClient } from './dreams/command-client.js';
+import { projectionReadModels } from './dreams/projection-read-models.js';
+import { startNotificationListener } from './live/notifications.js';
+import { projectionLagGauge } from './ops/metrics.js';
+import { databaseCheck, dependencyChecks } from './ops/readiness.js';
+
+export interface RunningGateway {
+  gateway: Gateway;
+  server: Server;
+  port: number;
+  /** e.g. `http://127.0.0.1:8080` */
+  url: string;
+  eventStore: EventStore;
+  metrics: Registry;
+  close(): Promise<void>;
+}
+
+export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+  const closers: (() => Promise<unknown> | unknown)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await Promise.resolve(closer()).catch((error: Error) => logger.warn('error while closing', { error: error.message }));
+  };
+  try {
+    await migrate({ url: config.databaseUrl, owner: 'gateway', migrations: apiKeyMigrations, logger });
+    const pool = await connectPostgres({ url: config.databaseUrl, applicationName: 'gateway', max: 20 }, logger);
+    closers.push(() => pool.end());
+    const eventStore = await createEventStore(eventStoreConfigFrom(config, pool), { logger });
+    closers.push(() => eventStore.close());
+    const listener = startNotificationListener({
+      connect: () => new pg.Client({ connectionString: config.databaseUrl, application_name: 'gateway-listener' }),
+      channels: [CHECKPOINT_CHANNEL, DREAM_CHANGES_CHANNEL],
+      logger,
+    });
+    closers.push(() => listener.close());
+
+    const metrics = createMetricsRegistry('gateway');
+    const readModels = projectionReadModels(pool);
+    const commands = createCommandClient({ baseUrl: config.commandServiceUrl, token: config.commandServiceToken });
+    projectionLagGauge(metrics, { headPosition: () => eventStore.headPosition(), checkpoints: () => readModels.readCheckpoints() }, PROJECTION_NAMES, logger);
+    const gateway = createGateway({
+      settings: config,
+      logger,
+      pool,
+      eventStore,
+      readModels,
+      commands,
+      verifyToken: createTokenVerifier(config.jwt),
+      listener,
+      metrics,
+      readiness: {
+        database: databaseCheck(pool),
+        commandService: () => commands.ready(),
+        notifications: () => (listener.connected ? { ok: true } : { ok: false, detail: 'LISTEN connection is down' }),
+        ...dependencyChecks(config.readyDependencies),
+      },
+      openApi: openApiDocument,
+    });
+    closers.push(() => gateway.close());
+
+    const server = await new Promise<Server>((resolve, reject) => {
+      const listening = gateway.app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    });
+    gateway.attachWebSocket(server);
+    closers.push(() => closeServer(server));
+    const port = listeningPort(server);
+    return { gateway, server, port, url: `http://${config.host}:${port}`, eventStore, metrics, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
