@@ -1,4 +1,5 @@
 // The command service: decides commands and appends their events, idempotently.
+import { precompileValidators } from '@dreamcatcher/contracts';
 import { createEventStore, eventStoreConfigFrom } from '@dreamcatcher/event-store';
 import { closeServer, connectPostgres, createMetricsRegistry, migrate, runService } from '@dreamcatcher/service-kit';
 import { loadCommandConfig, SERVICE_NAME } from './config.js';
@@ -7,6 +8,8 @@ import { commandMigrations } from './idempotency/schema.js';
 
 await runService(SERVICE_NAME, async (service, logger) => {
   const config = loadCommandConfig();
+  // Compile every contract schema now, so the first command does not pay for it (and a broken schema stops the start).
+  precompileValidators();
   await migrate({ url: config.databaseUrl, owner: 'commands', migrations: commandMigrations, logger });
   const pool = await connectPostgres({ url: config.databaseUrl, applicationName: SERVICE_NAME }, logger);
   service.onShutdown(() => pool.end());
