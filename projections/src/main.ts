@@ -1,0 +1,91 @@
+/**
+ * The projector service. `PROJECTIONS=dream_summary,dream_detail` (default: all) selects
+ * which projections this process runs; each consumes its own queue on its own channel of
+ * one broker connection. Ops endpoints on PORT (default 8083): `/ready` when the broker is
+ * connected and the database answers.
+ */
+import {
+  connectAmqp,
+  connectPostgres,
+  createMetricsRegistry,
+  loadConfig,
+  PROJECTION_NAMES,
+  readCommonConfig,
+  runService,
+  startOpsServer,
+  closeServer,
+} from '@dreamcatcher/service-kit';
+import { createEventStore, eventStoreConfigFrom } from '@dreamcatcher/event-store';
+import { migrateReadModels } from './migrations.js';
+import { selectProjections } from './registry.js';
+import { storeReader } from './rebuild/build.js';
+import { Projector, projectorOptions } from './runtime/consumer.js';
+import { createProjectorMetrics } from './runtime/metrics.js';
+
+await runService('projector', async (service, logger) => {
+  const config = loadConfig((env) => {
+    const projections = env.list('PROJECTIONS', [...PROJECTION_NAMES]);
+    const unknown = projections.filter((name) => !(PROJECTION_NAMES as readonly string[]).includes(name));
+    if (unknown.length) env.problem(`PROJECTIONS has unknown projection(s) ${unknown.join(', ')}; known: ${PROJECTION_NAMES.join(', ')}`);
+    return {
+      ...readCommonConfig(env, 'projector'),
+      port: env.int('PORT', 8083, { min: 0, max: 65535 }),
+      host: env.string('HOST', '127.0.0.1'),
+      projections,
+      batchSize: env.int('PROJECTOR_BATCH_SIZE', 250, { min: 1, max: 10_000 }),
+      prefetch: env.int('PROJECTOR_PREFETCH', 500, { min: 1, max: 65_535 }),
+      retryAttempts: env.int('PROJECTOR_RETRY_ATTEMPTS', 4, { min: 1, max: 100 }),
+      retryDelayMs: env.int('PROJECTOR_RETRY_DELAY_MS', 100, { min: 1, max: 60_000 }),
+    };
+  });
+  const projections = selectProjections(config.projections);
+  const names = projections.map((projection) => projection.name).join(',');
+
+  await migrateReadModels(config.databaseUrl, logger);
+  const pool = await connectPostgres({ url: config.databaseUrl, max: projections.length + 4, applicationName: `projector:${names}` }, logger);
+  service.onShutdown(() => pool.end());
+  const store = await createEventStore(eventStoreConfigFrom(config, pool), { logger, migrate: true });
+  service.onShutdown(() => store.close());
+
+  const metrics = createMetricsRegistry('projector');
+  const projectorMetrics = createProjectorMetrics(metrics);
+  const projectors = projections.map(
+    (projection) =>
+      new Projector(
+        { pool, readStream: storeReader(store), logger, metrics: projectorMetrics },
+        projectorOptions(projection, {
+          prefetch: config.prefetch,
+          batchSize: Math.min(config.batchSize, config.prefetch),
+          retry: { attempts: config.retryAttempts, initialDelayMs: config.retryDelayMs, maxDelayMs: config.retryDelayMs * 20 },
+        }),
+      ),
+  );
+
+  const amqp = await connectAmqp({
+    url: config.amqpUrl,
+    connectionName: `projector:${names}`,
+    logger,
+    setup: async (connection) => {
+      for (const projector of projectors) await projector.attach(connection);
+    },
+  });
+  service.onShutdown(() => amqp.close());
+  service.onShutdown(() => Promise.all(projectors.map((projector) => projector.stop())));
+
+  const server = await startOpsServer({
+    service: 'projector',
+    port: config.port,
+    host: config.host,
+    logger,
+    metrics,
+    checks: {
+      broker: () => ({ ok: amqp.connected, ...(!amqp.connected && { detail: 'not connected to RabbitMQ' }) }),
+      database: async () => {
+        await pool.query('SELECT 1');
+        return { ok: true };
+      },
+    },
+  });
+  service.onShutdown(() => closeServer(server));
+  logger.info('projector started', { projections: names, port: config.port });
+});

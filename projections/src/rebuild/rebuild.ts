@@ -1,0 +1,198 @@
+/**
+ * Rebuilding read models from the event store, three ways:
+ *
+ * - `rebuildAndSwap`: blue-green. Fresh tables are built aside from `readAll` while the live
+ *   ones keep serving. To switch, the rebuild takes each projection's advisory lock (which
+ *   every live batch takes first, so the live projector pauses), reads the events appended
+ *   meanwhile and applies them to the new tables, then moves the tables and sets the
+ *   checkpoint in one transaction. The new tables then hold everything the live projector
+ *   had applied; messages it receives afterwards for events already in them are repeats,
+ *   which the stream trackers turn into no-ops.
+ * - `verifyProjections`: the same build, up to each projection's live checkpoint (caught up
+ *   under the lock), then a row-for-row comparison with the live tables; nothing is swapped.
+ * - `rebuildUntil`: the read models as they were at a position, into another schema, for
+ *   auditors. Nothing live is touched.
+ *
+ * The locking transaction only reads until the final swap, so it holds no transaction id
+ * and never holds back readers of the store's global order; all bulk work commits in pages.
+ */
+import type pg from 'pg';
+import type { Logger } from '@dreamcatcher/service-kit';
+import { applyBatch } from '../runtime/apply-batch.js';
+import { advanceCheckpoint, lockProjection, readCheckpoints } from '../runtime/checkpoints.js';
+import { fromRecorded, type ProjectionEvent } from '../runtime/events.js';
+import { READ_MODELS_SCHEMA } from '../runtime/names.js';
+import type { Projection } from '../runtime/projection.js';
+import { buildInto, storeReader, type Progress, type RebuildStore } from './build.js';
+import { compareTables, type TableDifference } from './compare.js';
+import { createProjectionTables, dropSchema, swapTables, temporarySchemaName } from './schema.js';
+
+export interface RebuildOptions {
+  pool: pg.Pool;
+  store: RebuildStore;
+  projections: Projection[];
+  pageSize?: number;
+  onProgress?: (progress: Progress) => void;
+  logger?: Logger;
+}
+
+export interface RebuildReport {
+  projections: string[];
+  events: number;
+  /** Checkpoint of the rebuilt projections (decimal string), null for an empty store. */
+  position: string | null;
+  seconds: number;
+  schema: string;
+}
+
+export interface VerifyReport {
+  identical: boolean;
+  projections: { projection: string; position: string | null; differences: TableDifference[] }[];
+}
+
+/** Another rebuild of the same projection holds this session lock; a second one is refused. */
+async function exclusive<T>(pool: pg.Pool, projections: Projection[], work: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    for (const projection of projections) {
+      const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtext('dreamcatcher.rebuild.' || $1)) AS ok", [projection.name]);
+      if (!rows[0]!.ok) throw new Error(`a rebuild of ${projection.name} is already running`);
+    }
+    return await work();
+  } finally {
+    await client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+    client.release();
+  }
+}
+
+/** Every event after `after` up to the end of the store, read outside any writing transaction. */
+async function readTail(store: RebuildStore, after: bigint | undefined, pageSize: number): Promise<ProjectionEvent[]> {
+  const events: ProjectionEvent[] = [];
+  let cursor = after;
+  for (;;) {
+    const page = await store.readAll({ ...(cursor !== undefined && { after: cursor }), maxCount: pageSize });
+    events.push(...page.events.map(fromRecorded));
+    cursor = page.lastPosition;
+    if (page.isEnd) return events;
+  }
+}
+
+async function applyCommitted(pool: pg.Pool, store: RebuildStore, projections: Projection[], schema: string, events: (projection: Projection) => ProjectionEvent[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    for (const projection of projections) await applyBatch(client, projection, events(projection), { schema, readStream: storeReader(store), notify: false });
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Runs `work` in a transaction holding every projection's advisory lock (the live projectors wait). */
+async function withProjectorsPaused<T>(pool: pg.Pool, projections: Projection[], work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // Always in name order, so two lockers can never deadlock.
+    for (const name of projections.map((projection) => projection.name).sort()) await lockProjection(client, name);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+function rangeFrom(projections: Projection[], after: bigint | undefined, until: bigint | undefined) {
+  return { after: new Map(projections.map((p) => [p.name, after])), until: new Map(projections.map((p) => [p.name, until])) };
+}
+
+/** Rebuilds `projections` from the store into fresh tables and swaps them in (blue-green). */
+export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildReport> {
+  const { pool, store, projections, pageSize = 5_000, logger } = options;
+  const started = performance.now();
+  const staging = temporarySchemaName('rebuild');
+  const retired = temporarySchemaName('retired');
+  return exclusive(pool, projections, async () => {
+    try {
+      await withClient(pool, (client) => createProjectionTables(client, staging, projections));
+      const built = await buildInto(pool, store, projections, staging, rangeFrom(projections, undefined, undefined), { pageSize, ...(options.onProgress && { onProgress: options.onProgress }) });
+      logger?.info('rebuilt aside, switching', { projections: projections.map((p) => p.name), events: built.events });
+      const final = await withProjectorsPaused(pool, projections, async (client) => {
+        const tail = await readTail(store, built.position, pageSize);
+        await applyCommitted(pool, store, projections, staging, () => tail);
+        const position = tail.at(-1)?.position ?? built.position;
+        await swapTables(client, projections, { live: READ_MODELS_SCHEMA, staging, retired });
+        if (position !== undefined) {
+          for (const projection of projections) await advanceCheckpoint(client, READ_MODELS_SCHEMA, projection.name, position, { notify: true });
+        }
+        return { position, events: built.events + tail.length };
+      });
+      return {
+        projections: projections.map((p) => p.name),
+        events: final.events,
+        position: final.position?.toString() ?? null,
+        seconds: (performance.now() - started) / 1_000,
+        schema: READ_MODELS_SCHEMA,
+      };
+    } finally {
+      await dropSchema(pool, retired);
+      await dropSchema(pool, staging);
+    }
+  });
+}
+
+/** Rebuilds aside up to each projection's live checkpoint and reports every difference from the live tables. */
+export async function verifyProjections(options: RebuildOptions): Promise<VerifyReport> {
+  const { pool, store, projections, pageSize = 5_000 } = options;
+  const staging = temporarySchemaName('rebuild');
+  return exclusive(pool, projections, async () => {
+    try {
+      await withClient(pool, (client) => createProjectionTables(client, staging, projections));
+      const before = await readCheckpoints(pool);
+      const until = new Map(projections.map((p) => [p.name, before[p.name] ?? 0n]));
+      await buildInto(pool, store, projections, staging, { after: new Map(), until }, { pageSize, ...(options.onProgress && { onProgress: options.onProgress }) });
+      return await withProjectorsPaused(pool, projections, async (client) => {
+        // Under the lock the live checkpoints stand still: catch the copies up to them, then compare.
+        const now = await readCheckpoints(client);
+        const from = [...until.values()].reduce((a, b) => (a < b ? a : b), until.values().next().value ?? 0n);
+        const tail = (await readTail(store, from, pageSize)).filter((event) => projections.some((p) => event.position <= (now[p.name] ?? 0n)));
+        await applyCommitted(pool, store, projections, staging, (p) => tail.filter((event) => event.position > until.get(p.name)! && event.position <= (now[p.name] ?? 0n)));
+        const report: VerifyReport = { identical: true, projections: [] };
+        for (const projection of projections) {
+          const differences = await compareTables(client, projection, READ_MODELS_SCHEMA, staging);
+          if (differences.length) report.identical = false;
+          report.projections.push({ projection: projection.name, position: now[projection.name]?.toString() ?? null, differences });
+        }
+        return report;
+      });
+    } finally {
+      await dropSchema(pool, staging);
+    }
+  });
+}
+
+/** Builds `projections` as they were at `until` (inclusive) into `into`, for auditors; the live tables are untouched. */
+export async function rebuildUntil(options: RebuildOptions & { until: bigint; into: string }): Promise<RebuildReport> {
+  const { pool, store, projections, pageSize = 5_000, until, into } = options;
+  if (into === READ_MODELS_SCHEMA) throw new Error(`--into must name a schema other than ${READ_MODELS_SCHEMA}`);
+  const started = performance.now();
+  await withClient(pool, (client) => createProjectionTables(client, into, projections));
+  const built = await buildInto(pool, store, projections, into, rangeFrom(projections, undefined, until), { pageSize, ...(options.onProgress && { onProgress: options.onProgress }) });
+  return { projections: projections.map((p) => p.name), events: built.events, position: built.position?.toString() ?? null, seconds: (performance.now() - started) / 1_000, schema: into };
+}
+
+async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await work(client);
+  } finally {
+    client.release();
+  }
+}

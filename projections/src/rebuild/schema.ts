@@ -1,0 +1,42 @@
+/** Creating, swapping and dropping a projection's tables in a schema other than the live one. */
+import type pg from 'pg';
+import { quoteIdent } from '@dreamcatcher/service-kit';
+import { randomBytes } from 'node:crypto';
+import { schemaSql } from '../migrations.js';
+import { ownedTables, type Projection } from '../runtime/projection.js';
+import { createTableSql, qualified } from '../runtime/table.js';
+
+export function temporarySchemaName(purpose: 'rebuild' | 'retired'): string {
+  return `read_models_${purpose}_${randomBytes(4).toString('hex')}`;
+}
+
+/** Creates `schema` (with its own checkpoints table) and fresh, empty tables for `projections`, replacing any there. */
+export async function createProjectionTables(client: pg.ClientBase, schema: string, projections: Projection[]): Promise<void> {
+  for (const statement of schemaSql(schema)) await client.query(statement);
+  for (const projection of projections) {
+    await client.query(`DELETE FROM ${qualified(schema, 'projection_checkpoints')} WHERE projection = $1`, [projection.name]);
+    for (const spec of ownedTables(projection)) {
+      await client.query(`DROP TABLE IF EXISTS ${qualified(schema, spec.name)}`);
+      for (const statement of createTableSql(spec, schema)) await client.query(statement);
+    }
+  }
+}
+
+/**
+ * Moves the live tables of `projections` out to `retired` and the rebuilt ones from
+ * `staging` in, in the caller's transaction. Queries name tables by schema and name, so
+ * from the commit on they read the new tables; until then they keep reading the old ones.
+ */
+export async function swapTables(client: pg.ClientBase, projections: Projection[], { live, staging, retired }: { live: string; staging: string; retired: string }): Promise<void> {
+  await client.query(`CREATE SCHEMA ${quoteIdent(retired)}`);
+  for (const projection of projections) {
+    for (const spec of ownedTables(projection)) {
+      await client.query(`ALTER TABLE IF EXISTS ${qualified(live, spec.name)} SET SCHEMA ${quoteIdent(retired)}`);
+      await client.query(`ALTER TABLE ${qualified(staging, spec.name)} SET SCHEMA ${quoteIdent(live)}`);
+    }
+  }
+}
+
+export async function dropSchema(pool: pg.Pool, schema: string): Promise<void> {
+  await pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+}

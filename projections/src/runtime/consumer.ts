@@ -1,0 +1,251 @@
+/**
+ * A projector: consumes its projection's queue and applies messages in batches.
+ *
+ * Messages are buffered as they arrive (up to `prefetch` unacknowledged); whenever the
+ * projector is idle it takes up to `batchSize` of them, applies them in one transaction
+ * (under the projection's advisory lock, with the checkpoint) and acknowledges them all
+ * with one `ack(last, multiple)`. A batch that fails for a reason other than an outage is
+ * retried one message at a time, each with a few attempts and backoff; a message that
+ * still fails is published to the dead-letter exchange with the error in its headers and
+ * acknowledged, and the projector carries on. Outages (database, network) are retried
+ * until they end, without dead-lettering anything.
+ */
+import type pg from 'pg';
+import {
+  backoffDelay,
+  declareQueue,
+  DEAD_LETTER_EXCHANGE,
+  projectionQueueDeclaration,
+  sleep,
+  withLogContext,
+  type ChannelModel,
+  type ConfirmChannel,
+  type ConsumeMessage,
+  type Logger,
+  type QueueDeclaration,
+} from '@dreamcatcher/service-kit';
+import { applyBatch, type BatchResult, type StreamReader } from './apply-batch.js';
+import { lockProjection } from './checkpoints.js';
+import { deadLetterHeaders } from './dead-letters.js';
+import { decodeEnvelope, type ProjectionEvent } from './events.js';
+import { isTransient, StoppedError } from './failures.js';
+import type { ProjectorMetrics } from './metrics.js';
+import { READ_MODELS_SCHEMA } from './names.js';
+import type { Projection } from './projection.js';
+
+/** Everything about how one projection consumes, in one place. */
+export interface ProjectorOptions {
+  projection: Projection;
+  /** The queue, its bindings and its dead-letter queue (the kit's topology). */
+  queue: QueueDeclaration;
+  /** Unacknowledged messages the broker may hand over at once; bounds the batch. */
+  prefetch: number;
+  /** Messages applied per transaction. */
+  batchSize: number;
+  retry: { attempts: number; initialDelayMs: number; maxDelayMs: number };
+  deadLetter: { exchange: string; routingKey: string };
+  /** Schema of the read model tables. */
+  schema: string;
+}
+
+export function projectorOptions(projection: Projection, overrides: Partial<Omit<ProjectorOptions, 'projection'>> = {}): ProjectorOptions {
+  const queue = overrides.queue ?? projectionQueueDeclaration(projection.name);
+  return {
+    projection,
+    queue,
+    prefetch: 500,
+    batchSize: 250,
+    retry: { attempts: 4, initialDelayMs: 100, maxDelayMs: 2_000 },
+    deadLetter: { exchange: DEAD_LETTER_EXCHANGE, routingKey: queue.queue },
+    schema: READ_MODELS_SCHEMA,
+    ...overrides,
+  };
+}
+
+export interface ProjectorDependencies {
+  pool: pg.Pool;
+  /** The store's `readStream`, for gap refetches. */
+  readStream: StreamReader;
+  logger: Logger;
+  metrics?: ProjectorMetrics;
+}
+
+interface Delivery {
+  channel: ConfirmChannel;
+  message: ConsumeMessage;
+}
+
+export class Projector {
+  private buffer: Delivery[] = [];
+  private channel: ConfirmChannel | undefined;
+  private consumerTag: string | undefined;
+  private draining: Promise<void> | undefined;
+  private readonly stopping = new AbortController();
+  private readonly logger: Logger;
+  /** The last checkpoint this process committed. */
+  checkpoint: bigint | undefined;
+
+  constructor(
+    private readonly deps: ProjectorDependencies,
+    readonly options: ProjectorOptions,
+  ) {
+    this.logger = deps.logger.child({ projection: options.projection.name });
+  }
+
+  get name(): string {
+    return this.options.projection.name;
+  }
+
+  /** Opens a channel on `connection` and starts consuming; run again after every reconnect. */
+  async attach(connection: ChannelModel): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    const channel = await connection.createConfirmChannel();
+    await declareQueue(channel, this.options.queue);
+    await channel.prefetch(this.options.prefetch);
+    channel.on('close', () => this.detach(channel));
+    channel.on('error', (error: Error) => this.logger.warn('projector channel error', { error: error.message }));
+    this.channel = channel;
+    const { consumerTag } = await channel.consume(this.options.queue.queue, (message) => {
+      if (!message) return this.detach(channel);
+      this.buffer.push({ channel, message });
+      this.kick();
+    });
+    this.consumerTag = consumerTag;
+  }
+
+  /** Stops consuming and waits for the batch in progress; unacknowledged messages return to the queue. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    const channel = this.channel;
+    if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
+    await this.draining;
+    this.buffer = [];
+    await channel?.close().catch(() => undefined);
+  }
+
+  // Deliveries of a closed channel can no longer be acknowledged; the broker redelivers them.
+  private detach(channel: ConfirmChannel): void {
+    if (this.channel === channel) this.channel = undefined;
+    this.buffer = this.buffer.filter((delivery) => delivery.channel !== channel);
+  }
+
+  private kick(): void {
+    if (this.draining) return;
+    this.draining = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.drain())
+      .catch((error: Error) => {
+        if (!(error instanceof StoppedError)) this.logger.error('projector stopped processing', { error: error.message });
+      })
+      .finally(() => {
+        this.draining = undefined;
+        if (this.buffer.length && !this.stopping.signal.aborted) this.kick();
+      });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.buffer.length && !this.stopping.signal.aborted) {
+      const channel = this.buffer[0]!.channel;
+      let size = 0;
+      while (size < this.buffer.length && size < this.options.batchSize && this.buffer[size]!.channel === channel) size++;
+      const batch = this.buffer.splice(0, size);
+      await this.process(channel, batch.map((delivery) => delivery.message));
+    }
+  }
+
+  private async process(channel: ConfirmChannel, messages: ConsumeMessage[]): Promise<void> {
+    const events: { message: ConsumeMessage; event: ProjectionEvent }[] = [];
+    for (const message of messages) {
+      try {
+        events.push({ message, event: decodeEnvelope(message.content) });
+      } catch (error) {
+        await this.deadLetter(channel, message, error as Error, 0);
+      }
+    }
+    if (events.length) {
+      try {
+        await this.untilNoOutage(() => this.commit(events.map((item) => item.event)));
+      } catch (error) {
+        if (error instanceof StoppedError) throw error;
+        this.logger.warn('batch failed, applying its messages one by one', { messages: events.length, error: (error as Error).message });
+        for (const item of events) await this.applyAlone(channel, item.message, item.event);
+      }
+    }
+    try {
+      channel.ack(messages.at(-1)!, true);
+    } catch (error) {
+      this.logger.warn('could not acknowledge; the broker will redeliver', { error: (error as Error).message });
+    }
+  }
+
+  private async applyAlone(channel: ConfirmChannel, message: ConsumeMessage, event: ProjectionEvent): Promise<void> {
+    const { attempts, initialDelayMs, maxDelayMs } = this.options.retry;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.untilNoOutage(() => this.commit([event]));
+        return;
+      } catch (error) {
+        if (error instanceof StoppedError) throw error;
+        if (attempt >= attempts) return this.deadLetter(channel, message, error as Error, attempt);
+        await sleep(backoffDelay(attempt - 1, initialDelayMs, maxDelayMs), this.stopping.signal);
+      }
+    }
+  }
+
+  private async untilNoOutage<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.stopping.signal.aborted) throw new StoppedError('projector stopping');
+      try {
+        return await work();
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        const delayMs = backoffDelay(attempt, this.options.retry.initialDelayMs, 5_000);
+        this.logger.warn('dependency unavailable, retrying the batch', { error: (error as Error).message, delayMs });
+        await sleep(delayMs, this.stopping.signal);
+      }
+    }
+  }
+
+  private async commit(events: ProjectionEvent[]): Promise<BatchResult> {
+    const { projection, schema } = this.options;
+    const timer = this.deps.metrics?.batchSeconds.startTimer({ projection: projection.name });
+    const client = await this.deps.pool.connect();
+    let result: BatchResult;
+    try {
+      await client.query('BEGIN');
+      await lockProjection(client, projection.name);
+      result = await applyBatch(client, projection, events, { schema, readStream: this.deps.readStream, notify: true });
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    timer?.();
+    this.record(result);
+    return result;
+  }
+
+  private record(result: BatchResult): void {
+    const metrics = this.deps.metrics;
+    const projection = this.name;
+    if (result.checkpoint !== undefined) this.checkpoint = result.checkpoint;
+    if (!metrics) return;
+    metrics.events.inc({ projection, outcome: 'applied' }, result.applied);
+    metrics.events.inc({ projection, outcome: 'ignored' }, result.ignored);
+    metrics.events.inc({ projection, outcome: 'duplicate' }, result.duplicates);
+    metrics.events.inc({ projection, outcome: 'refetched' }, result.refetched);
+    if (result.checkpoint !== undefined) metrics.checkpoint.set({ projection }, Number(result.checkpoint));
+  }
+
+  private async deadLetter(channel: ConfirmChannel, message: ConsumeMessage, error: Error, attempts: number): Promise<void> {
+    const { exchange, routingKey } = this.options.deadLetter;
+    const headers = deadLetterHeaders(message, error, { attempts, projection: this.name, queue: this.options.queue.queue });
+    withLogContext({ correlationId: String(message.properties.headers?.['x-correlation-id'] ?? '') }, () =>
+      this.logger.error('message dead-lettered', { messageId: message.properties.messageId, type: message.properties.type, attempts, error: error.message }),
+    );
+    channel.publish(exchange, routingKey, message.content, { ...message.properties, headers, persistent: true });
+    await channel.waitForConfirms();
+    this.deps.metrics?.deadLetters.inc({ projection: this.name });
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Which failures are worth retrying forever and which mean "this message cannot be
+ * applied". A database or network outage must not send every message of the queue to the
+ * dead-letter queue: those are retried until the dependency is back. Anything else (a
+ * handler error, bad data, a gap the store cannot fill) gets a few attempts and is then
+ * dead-lettered so the projection can carry on.
+ */
+const TRANSIENT_SQLSTATE = /^(08|53|57P|58|40001|40P01|55P03)/;
+const TRANSIENT_NODE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+const TRANSIENT_MESSAGE = /connection terminated|timeout exceeded when trying to connect|connection error|not queryable|Connection closed|Channel closed/i;
+
+export function isTransient(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (TRANSIENT_SQLSTATE.test(code) || TRANSIENT_NODE.has(code))) return true;
+  return typeof message === 'string' && TRANSIENT_MESSAGE.test(message);
+}
+
+/** The projector is stopping: unfinished work is left to redelivery. */
+export class StoppedError extends Error {
+  override name = 'StoppedError';
+}
