@@ -59,8 +59,8 @@ export function prepareCommand(input: ContractCommand, metadata: CommandMetadata
       return { command: { type: input.type, data: { ...input.data, todoId }, metadata }, dreamId: input.data.dreamId, createdIds: { todoId } };
     }
     case 'ReplaceTodos': {
-      // Items naming a todo keep it; the others are new todos and get ids here.
-      const todos = input.data.todos.map((todo, index) => ({ ...todo, todoId: todo.todoId ?? ids.id('todo', index) }));
+      // Items naming a todo keep it (it must exist); the others are new todos and get ids here.
+      const todos = input.data.todos.map((todo, index) => ({ ...todo, todoId: todo.todoId ?? ids.id('todo', index), newTodo: todo.todoId === undefined }));
       return {
         command: { type: input.type, data: { ...input.data, todos }, metadata },
         dreamId: input.data.dreamId,

@@ -38,6 +38,8 @@ describe('preparing domain commands', () => {
     const ids = derivedIds('user-1', 'k', 'hash');
     const prepared = prepareCommand({ type: 'ReplaceTodos', data: { dreamId: 'd-1', todos: [{ title: 'New' }, { todoId: 'kept', title: 'Old' }] } }, metadata, ids);
     expect(prepared.createdIds.todoIds).to.deep.equal([ids.id('todo', 0), 'kept']);
+    const todos = (prepared.command.data as { todos: { todoId: string; newTodo: boolean }[] }).todos;
+    expect(todos.map((todo) => todo.newTodo)).to.deep.equal([true, false]);
   });
 
   it('passes commands on existing things through with the metadata', () => {

@@ -122,6 +122,8 @@ describe('command service: commands over HTTP', () => {
       expect(removed.body.events.map((e: { type: string }) => e.type)).to.deep.equal(['TodoRemoved']);
       const missing = await service.post('CompleteTodo', { dreamId, todoId: newTodo });
       expect(missing.status).to.equal(404);
+      const stale = await service.post('ReplaceTodos', { dreamId, todos: [{ todoId: newTodo, title: 'Ship it' }] });
+      expect(stale.status).to.equal(404);
     });
 
     it('adds, edits and removes fragments, and attaches documents', async () => {
