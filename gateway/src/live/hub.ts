@@ -5,7 +5,7 @@
  * order the projections committed them, so no connection sees an older state after a newer one.
  */
 import type { Logger } from '@dreamcatcher/service-kit';
-import { messagesFor, parseDreamChange, type LiveEvent } from './messages.js';
+import { messagesFor, needsDream, parseDreamChange, type LiveEvent } from './messages.js';
 
 export interface LiveSubscriber {
   deliver(event: LiveEvent): void;
@@ -51,7 +51,7 @@ export class LiveHub {
     this.queue = this.queue.then(async () => {
       if (!this.subscribers.has(change.ownerId)) return;
       try {
-        const dream = await this.loadDream(change.ownerId, change.dreamId);
+        const dream = needsDream(change) ? await this.loadDream(change.ownerId, change.dreamId) : undefined;
         const messages = messagesFor(change, dream);
         for (const subscriber of this.subscribers.get(change.ownerId) ?? []) {
           for (const message of messages) subscriber.deliver({ position: change.position, message });

@@ -39,6 +39,11 @@ const DELETED = new Set(['deleted', 'dream_deleted', 'DreamDeleted']);
 const PROJECT_CREATED = new Set(['synced', 'project_created', 'DreamSynced']);
 const IMPLEMENTATION_COMPLETED = new Set(['implementation_completed', 'ImplementationCompleted']);
 
+/** Whether the messages for a change need the dream's current state (a deletion does not). */
+export function needsDream(change: DreamChange): boolean {
+  return !DELETED.has(change.kind);
+}
+
 interface DreamState {
   sync?: { pipelineosProjectId?: unknown; syncedAt?: unknown } | null;
   implementation?: unknown;
