@@ -1,50 +1,34 @@
-import { createEventStore, type EventStore } from '@dreamcatcher/event-store';
-import { checkQueue } from './testing/amqp.js';
-import { connectPostgres, createLogger, createMetricsRegistry, PROJECTION_NAMES, projectionQueue, type Pool } from '@dreamcatcher/service-kit';
-import { eventually, useTestDatabase, useTestVhost } from '@dreamcatcher/service-kit/testing';
+import { PROJECTION_NAMES, projectionQueue } from '@dreamcatcher/service-kit';
+import { closeVhostConnections, eventually } from '@dreamcatcher/service-kit/testing';
 import { expect } from 'chai';
 import { readCheckpoint } from './checkpoint/checkpoints.js';
-import { startRelay, type Relay } from './relay.js';
+import { checkQueue } from './testing/amqp.js';
 import { expectGapFreePerStream, expectSameEvents } from './testing/delivery.js';
+import { useRelayEnvironment, type RelayHandle } from './testing/harness.js';
 import { metricValue } from './testing/metrics.js';
-import { collectQueue, type Collector } from './testing/queue-collector.js';
+import { vhostOf, type Collector } from './testing/queue-collector.js';
 import { appendWorkload, readEverything } from './testing/workload.js';
 
 describe('relay: store to broker', function () {
   this.timeout(60_000);
-  const database = useTestDatabase('dc_relay');
-  const vhost = useTestVhost('dc_relay');
-  const logger = createLogger({ service: 'relay-test', level: 'error' });
-  let pool: Pool;
-  let store: EventStore;
+  const env = useRelayEnvironment('dc_relay');
   let collector: Collector;
-  let relay: Relay;
-  const metrics = createMetricsRegistry('relay');
+  let relay: RelayHandle;
 
   before(async () => {
-    pool = await connectPostgres({ url: database.url, max: 25 });
-    store = await createEventStore({ kind: 'postgres', pool }, { pollIntervalMs: 200 });
-    collector = await collectQueue({ url: vhost.url, queue: 'test.everything', bindings: ['dream.#'], logger });
-    relay = await startRelay({ store, pool, databaseUrl: database.url, amqpUrl: vhost.url, logger, metrics, lockRetryMs: 200 });
-  });
-
-  after(async () => {
-    await relay?.stop();
-    await collector?.close();
-    await store?.close();
-    await pool?.end();
+    collector = await env.collector({ queue: 'test.everything', bindings: ['dream.#'] });
+    relay = await env.relay();
   });
 
   it('becomes ready as the leader once the broker is connected', async () => {
-    await eventually(() => relay.readiness().ok, { what: 'relay ready' });
-    expect(relay.state).to.equal('leader');
-    expect(await metricValue(metrics, 'relay_leader')).to.equal(1);
+    await eventually(() => relay.relay.readiness().ok, { what: 'relay ready' });
+    expect(relay.relay.state).to.equal('leader');
+    expect(await metricValue(relay.metrics, 'relay_leader')).to.equal(1);
   });
 
   it('publishes a concurrent workload exactly as stored: every event once, in global order', async () => {
-    await appendWorkload(store, { writers: 20, eventsPerWriter: 100, streamsPerWriter: 5 });
-    const stored = await readEverything(store);
-    expect(stored).to.have.length(2_000);
+    const appended = await appendWorkload(env.handle.store, { writers: 20, eventsPerWriter: 100, streamsPerWriter: 5 });
+    const stored = await readEverything(env.handle.store, appended);
     await eventually(() => collector.messages.length >= stored.length, { what: 'all 2000 events on the test queue', timeoutMs: 20_000 });
     await new Promise((resolve) => setTimeout(resolve, 200));
 
@@ -57,21 +41,43 @@ describe('relay: store to broker', function () {
   });
 
   it('advances the checkpoint to the last confirmed position and reports no lag', async () => {
-    const head = await store.headPosition();
-    await eventually(async () => (await readCheckpoint(pool, 'main')) === head, { what: 'checkpoint at the head' });
-    expect(await metricValue(metrics, 'relay_published_total')).to.equal(2_000);
-    expect(await metricValue(metrics, 'relay_confirmed_total')).to.equal(2_000);
-    expect(await metricValue(metrics, 'relay_in_flight')).to.equal(0);
-    await eventually(async () => (await metricValue(metrics, 'relay_lag_positions')) === 0, { what: 'no lag' });
-    expect(await metricValue(metrics, 'relay_lag_seconds')).to.equal(0);
+    const head = await env.handle.store.headPosition();
+    await eventually(async () => (await readCheckpoint(env.handle.pool, 'main')) === head, { what: 'checkpoint at the head' });
+    expect(await metricValue(relay.metrics, 'relay_published_total')).to.equal(2_000);
+    expect(await metricValue(relay.metrics, 'relay_confirmed_total')).to.equal(2_000);
+    expect(await metricValue(relay.metrics, 'relay_in_flight')).to.equal(0);
+    await eventually(async () => (await metricValue(relay.metrics, 'relay_lag_positions')) === 0, { what: 'no lag' });
+    expect(await metricValue(relay.metrics, 'relay_lag_seconds')).to.equal(0);
   });
 
   it('declared every projection queue (quorum, bound to dream.#) so each received every event', async () => {
     for (const projection of PROJECTION_NAMES) {
-      const queue = await checkQueue(vhost.url, projectionQueue(projection));
+      const queue = await checkQueue(env.vhost.url, projectionQueue(projection));
       expect(queue.messageCount, projection).to.equal(2_000);
-      const deadLetters = await checkQueue(vhost.url, `${projectionQueue(projection)}.dead-letter`);
+      const deadLetters = await checkQueue(env.vhost.url, `${projectionQueue(projection)}.dead-letter`);
       expect(deadLetters.messageCount).to.equal(0);
+    }
+  });
+
+  it('keeps its place across a broker connection loss: not ready meanwhile, then resumes without gaps', async () => {
+    const readiness: boolean[] = [];
+    const sampler = setInterval(() => readiness.push(relay.relay.readiness().ok), 5);
+    try {
+      const already = collector.uniqueIds().size;
+      const writing = appendWorkload(env.handle.store, { writers: 5, eventsPerWriter: 60, streamsPerWriter: 3, pauseMs: 5 });
+      await eventually(() => collector.uniqueIds().size >= already + 50, { what: 'publishing under way' });
+      expect(await closeVhostConnections(vhostOf(env.vhost.url))).to.be.at.least(2);
+      const stored = await readEverything(env.handle.store, already + (await writing));
+      await eventually(() => collector.uniqueIds().size === stored.length, { what: 'every event after the reconnection', timeoutMs: 20_000 });
+      await eventually(() => relay.relay.readiness().ok, { what: 'ready again' });
+
+      expect(readiness, 'not ready while disconnected').to.include(false);
+      expectSameEvents(collector.messages, stored);
+      const duplicates = expectGapFreePerStream(collector.messages);
+      console.log(`      ${collector.messages.length} deliveries of ${stored.length} events (${duplicates} duplicates)`);
+      expect(await metricValue(relay.metrics, 'relay_retried_total')).to.be.at.least(1);
+    } finally {
+      clearInterval(sampler);
     }
   });
 });
