@@ -1,7 +1,7 @@
 /**
  * Tables of `dream_search`: a dream's own text and each fragment's text, each with a
  * stored tsvector under a GIN index. Titles weigh most (A), then descriptions, summaries
- * and fragment titles (B), then fragment content and tags (C).
+ * and fragment titles (B), then fragment content (C).
  */
 import type { TableSpec } from '../runtime/table.js';
 
@@ -46,8 +46,7 @@ export const dreamSearchTable: TableSpec<DreamSearchRow> = {
   generated: {
     search_vector: `tsvector GENERATED ALWAYS AS (
       setweight(to_tsvector('${SEARCH_CONFIG}', title), 'A') ||
-      setweight(to_tsvector('${SEARCH_CONFIG}', coalesce(description, '') || ' ' || coalesce(summary, '')), 'B') ||
-      setweight(to_tsvector('${SEARCH_CONFIG}', array_to_string(tags, ' ')), 'C')) STORED`,
+      setweight(to_tsvector('${SEARCH_CONFIG}', coalesce(description, '') || ' ' || coalesce(summary, '')), 'B')) STORED`,
   },
   indexes: { owner: '(owner_id)', vector: 'USING gin (search_vector)' },
   preloadBy: 'dream_id',

@@ -1,5 +1,5 @@
 /**
- * Full-text search over a user's dreams: titles, descriptions, summaries, tags and fragment
+ * Full-text search over a user's dreams: titles, descriptions, summaries and fragment
  * content, with `websearch_to_tsquery` (quotes, `or`, `-word`). One result per dream, ranked
  * by its best match, with a snippet of that match.
  */

@@ -129,7 +129,7 @@ class TableWork implements TableOps<Row> {
     for (const [column, values] of this.deleteWheres) await run(deleteWhereSql(this.spec, schema, column).text, [...values]);
     await run(deleteSql(this.spec, schema).text, [...this.deletes.values()]);
     await run(upsertSql(this.spec, schema).text, [...this.upserts.values()]);
-    await run(patchSql(this.spec, schema).text, [...this.patches.values()]);
+    await run(patchSql(this.spec, schema).text, [...this.patches.values()].map(({ key, p }) => ({ ...key, p })));
     if (this.counters.size) await this.flushCounters(run, schema);
     return statements;
   }
