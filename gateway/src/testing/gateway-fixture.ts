@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { SignJWT } from 'jose';
 import { createCommandService, commandMigrations } from '@dreamcatcher/command-service';
 import { createEventStore, type EventStore } from '@dreamcatcher/event-store';
+import { migrateReadModels } from '@dreamcatcher/projections';
 import { closeServer, connectPostgres, createLogger, createMetricsRegistry, listeningPort, loadConfig, migrate, type Pool } from '@dreamcatcher/service-kit';
 import { createTestDatabase, type TestResource } from '@dreamcatcher/service-kit/testing';
 import { readGatewayConfig, type GatewayConfig } from '../config.js';
@@ -50,9 +51,11 @@ export interface FixtureOptions {
   env?: Record<string, string>;
   /** Start a command service behind the gateway (default true). */
   commandService?: boolean;
+  /** Create the read model schema, as the projectors do at start (default false: no projectors run here). */
+  readModels?: boolean;
 }
 
-export function useGateway({ env = {}, commandService = true }: FixtureOptions = {}): GatewayFixture {
+export function useGateway({ env = {}, commandService = true, readModels = false }: FixtureOptions = {}): GatewayFixture {
   const fixture = { logLines: [] as string[] } as unknown as GatewayFixture;
   let database: TestResource | undefined;
   let commandServer: Server | undefined;
@@ -63,6 +66,7 @@ export function useGateway({ env = {}, commandService = true }: FixtureOptions =
   before(async function () {
     this.timeout(60_000);
     database = await createTestDatabase('dc_gateway');
+    if (readModels) await migrateReadModels(database.url);
     let commandUrl = 'http://127.0.0.1:9';
     if (commandService) {
       await migrate({ url: database.url, owner: 'commands', migrations: commandMigrations });
