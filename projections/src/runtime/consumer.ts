@@ -84,6 +84,8 @@ export class Projector {
   private readonly logger: Logger;
   /** The last checkpoint this process committed. */
   checkpoint: bigint | undefined;
+  /** Messages this process has finished with (applied, repeated, ignored or dead-lettered) and of those, dead-lettered. */
+  readonly stats = { messages: 0, deadLettered: 0 };
 
   constructor(
     private readonly deps: ProjectorDependencies,
@@ -172,6 +174,7 @@ export class Projector {
     }
     try {
       channel.ack(messages.at(-1)!, true);
+      this.stats.messages += messages.length;
     } catch (error) {
       this.logger.warn('could not acknowledge; the broker will redeliver', { error: (error as Error).message });
     }
@@ -246,6 +249,7 @@ export class Projector {
     );
     channel.publish(exchange, routingKey, message.content, { ...message.properties, headers, persistent: true });
     await channel.waitForConfirms();
+    this.stats.deadLettered++;
     this.deps.metrics?.deadLetters.inc({ projection: this.name });
   }
 }

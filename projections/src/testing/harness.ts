@@ -2,8 +2,10 @@
 import pg from 'pg';
 import { routingKey } from '@dreamcatcher/contracts';
 import { createEventStore, type EventStore } from '@dreamcatcher/event-store';
-import { EVENTS_EXCHANGE, declareQueue, projectionQueueDeclaration, type Channel } from '@dreamcatcher/service-kit';
-import { createTestDatabase, type TestResource } from '@dreamcatcher/service-kit/testing';
+import { Writable } from 'node:stream';
+import amqplib from 'amqplib';
+import { createLogger, EVENTS_EXCHANGE, declareQueue, PROJECTION_NAMES, projectionQueueDeclaration, type Channel, type ChannelModel, type ConfirmChannel, type Logger } from '@dreamcatcher/service-kit';
+import { createTestDatabase, createTestVhost, type TestResource } from '@dreamcatcher/service-kit/testing';
 import { migrateReadModels } from '../migrations.js';
 import { applyBatch } from '../runtime/apply-batch.js';
 import { lockProjection } from '../runtime/checkpoints.js';
@@ -108,4 +110,41 @@ export function publishEnvelope(channel: Channel, event: ProjectionEvent, { exch
       'x-causation-id': event.metadata.causationId,
     },
   });
+}
+
+/** A logger that writes nowhere (expected errors would clutter the test output). */
+export function quietLogger(): Logger {
+  return createLogger({ service: 'test', level: 'error', stream: new Writable({ write: (_chunk, _encoding, done) => done() }) });
+}
+
+export interface TestBroker {
+  url: string;
+  vhost: string;
+  connection: ChannelModel;
+  publisher: ConfirmChannel;
+}
+
+/**
+ * Mocha hooks giving the enclosing `describe` its own vhost with every projection queue
+ * declared, a connection and a confirm channel to publish on; `cleanup` runs (e.g. stopping
+ * consumers) before the connection closes and the vhost goes.
+ */
+export function useTestBroker(prefix: string, cleanup?: () => Promise<void>): { broker: TestBroker } {
+  const holder = {} as { broker: TestBroker };
+  let resource: TestResource | undefined;
+  before(async function () {
+    this.timeout(30_000);
+    resource = await createTestVhost(prefix);
+    const connection = await amqplib.connect(resource.url);
+    const publisher = await connection.createConfirmChannel();
+    await declareProjectionQueues(publisher, PROJECTION_NAMES);
+    holder.broker = { url: resource.url, vhost: resource.name, connection, publisher };
+  });
+  after(async function () {
+    this.timeout(30_000);
+    await cleanup?.();
+    await holder.broker?.connection.close().catch(() => undefined);
+    await resource?.drop();
+  });
+  return holder;
 }
