@@ -1,8 +1,9 @@
 /**
  * Fans the `dream_changes` notifications out to the live connections (SSE and WebSocket)
  * of each dream's owner, and only theirs. A change is loaded once, as its owner sees it,
- * however many connections that owner has; changes are handled one at a time, in the
- * order the projections committed them, so no connection sees an older state after a newer one.
+ * however many connections that owner has. Each owner's changes are handled one at a time,
+ * in the order the projections committed them, so no connection sees an older state after a
+ * newer one; different owners do not wait for each other.
  */
 import type { Logger } from '@dreamcatcher/service-kit';
 import { messagesFor, needsDream, parseDreamChange, type LiveEvent } from './messages.js';
@@ -17,7 +18,7 @@ export type LoadDream = (userId: string, dreamId: string) => Promise<unknown | u
 
 export class LiveHub {
   private readonly subscribers = new Map<string, Set<LiveSubscriber>>();
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     private readonly loadDream: LoadDream,
@@ -48,7 +49,8 @@ export class LiveHub {
       return;
     }
     if (!this.subscribers.has(change.ownerId)) return;
-    this.queue = this.queue.then(async () => {
+    const owner = change.ownerId;
+    const queued = (this.queues.get(owner) ?? Promise.resolve()).then(async () => {
       if (!this.subscribers.has(change.ownerId)) return;
       try {
         const dream = needsDream(change) ? await this.loadDream(change.ownerId, change.dreamId) : undefined;
@@ -60,6 +62,8 @@ export class LiveHub {
         this.logger.warn('could not push a live update', { dreamId: change.dreamId, error: (error as Error).message });
       }
     });
+    this.queues.set(owner, queued);
+    void queued.then(() => this.queues.get(owner) === queued && this.queues.delete(owner));
   }
 
   /** Ends every live connection. */
@@ -69,7 +73,7 @@ export class LiveHub {
   }
 
   /** Settles once every queued change has been handled (tests, shutdown). */
-  idle(): Promise<void> {
-    return this.queue;
+  async idle(): Promise<void> {
+    await Promise.all(this.queues.values());
   }
 }
