@@ -45,6 +45,7 @@ describe('e2e: the HTTP API', function () {
       expect(detail.headers.get('x-stale')).to.equal(null);
       expect(BigInt(detail.headers.get('x-projection-position')!) >= BigInt(last)).to.equal(true);
       expect(detail.body).to.include({ id: dreamId, title: 'Offline-first habit tracker', brand: 'bc-studio', fragmentCount: 1, revision: '1' });
+      expect(detail.headers.get('etag')).to.equal('"1"');
       expect(detail.body.fragments).to.have.length(1);
       expect(detail.body.fragments[0]).to.include({ title: 'Streak logic', source: 'chatgpt' });
     });

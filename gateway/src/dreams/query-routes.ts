@@ -55,7 +55,11 @@ export function queryRoutes(models: ReadModels, watch: CheckpointWatch, timeoutM
       res.json(await models.listDreams(userOf(req), listFilter(req, brand as Brand)));
     }),
     get('/dreams/:id', READS.detail, async (req, res) => {
-      res.json(found(await models.getDreamDetail(userOf(req), uuidParam(req, 'id'))));
+      const detail = found(await models.getDreamDetail(userOf(req), uuidParam(req, 'id')));
+      // The revision as ETag, so that an edit of what was read can send it back as If-Match.
+      const revision = (detail as { revision?: unknown }).revision;
+      if (typeof revision === 'string') res.setHeader('ETag', `"${revision}"`);
+      res.json(detail);
     }),
     get('/dreams/:id/statistics', READS.statistics, async (req, res) => {
       res.json(found(await models.getDreamStatistics(userOf(req), uuidParam(req, 'id'))));

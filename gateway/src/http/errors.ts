@@ -3,6 +3,7 @@ import type { Logger } from '@dreamcatcher/service-kit';
 import {
   AppError,
   errorBody,
+  NotFoundError,
   PayloadTooLargeError,
   RateLimitedError,
   ServiceUnavailableError,
@@ -15,9 +16,11 @@ interface ParserError extends Error {
   status?: number;
 }
 
-/** Maps errors from below the routes (ours and the body parser's) to an AppError. */
+/** Maps errors from below the routes (ours, the body parser's, the router's) to an AppError. */
 export function toAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
+  // The router could not percent-decode a path parameter: such a path names nothing.
+  if (error instanceof URIError) return new NotFoundError();
   const parser = error as ParserError;
   switch (parser?.type) {
     case 'entity.too.large':

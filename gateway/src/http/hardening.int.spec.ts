@@ -38,6 +38,9 @@ describe('gateway: hardening', () => {
       expect(malformed.status).to.equal(404);
       expect(malformed.body.error.code).to.equal('not_found');
       expect((await gw.call('GET', "/dreams/1' OR '1'='1/history", { token })).status).to.equal(404);
+      const undecodable = await gw.call('GET', '/dreams/%E0%A4%A/history', { token });
+      expect(undecodable.status).to.equal(404);
+      expect(undecodable.body.error.code).to.equal('not_found');
     });
 
     it('allows the configured origins, and only them', async () => {
