@@ -185,6 +185,28 @@ describe('e2e: the HTTP API', function () {
     });
   });
 
+  describe('imports and the rest', () => {
+    it('imports a dream with its fragments and todos, also through the route existing extensions use', async () => {
+      for (const path of ['/dreams/import', '/dreamcatcher/import']) {
+        const reply = await api.call('POST', path, {
+          token: alice,
+          body: { dream: { title: `Imported through ${path}`, status: 'in_progress', tags: ['imported'], fragments: [{ title: 'F', content: 'C', source: 'gemini' }], todos: [{ title: 'T', status: 'completed' }] } },
+        });
+        expect(reply.status, reply.text).to.equal(201);
+        const detail = await api.read(`/dreams/${reply.body.dreamId}`, alice, reply.body.position);
+        expect(detail.body).to.include({ title: `Imported through ${path}`, status: 'in_progress', fragmentCount: 1, todoCount: 1, completedTodos: 1 });
+      }
+    });
+
+    it('serves its OpenAPI document, and says plainly that history verification is not there yet', async () => {
+      const document = await api.call('GET', '/openapi.json');
+      expect(document.status).to.equal(200);
+      expect(document.body.paths).to.have.property('/api/v1/dreams/{id}');
+      const verify = await api.call('GET', '/audit/dreams/3f6c2a1e-8b4d-4c7a-9e21-5d0f7b8a9c14/verify', { token: auditor });
+      expect(verify.status).to.equal(501);
+    });
+  });
+
   describe('the rules of commands', () => {
     it('lists every violation of an invalid command, located by JSON Pointer', async () => {
       const reply = await api.call('POST', '/dreams', { token: alice, body: { title: 'x', brand: 'acme', tags: [''], status: 'dreaming', colour: 'blue' } });
