@@ -4,6 +4,7 @@
  * the store's global order. The next page is read while the current one is applied.
  */
 import type pg from 'pg';
+import { inTransaction } from '@dreamcatcher/service-kit';
 import type { EventStore } from '@dreamcatcher/event-store';
 import { applyBatch, type StreamReader } from '../runtime/apply-batch.js';
 import { fromRecorded, type ProjectionEvent } from '../runtime/events.js';
@@ -60,22 +61,16 @@ export async function buildInto(
   let position: bigint | undefined;
   let events = 0;
   for await (const page of pages(store, from, pageSize, to)) {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      for (const projection of projections) {
+    // Projections own disjoint tables: each applies the page in its own transaction, all at
+    // once, so PostgreSQL works on one while this process prepares the next.
+    await Promise.all(
+      projections.map((projection) => {
         const after = range.after.get(projection.name);
         const until = range.until.get(projection.name);
         const mine = page.filter((event) => (after === undefined || event.position > after) && (until === undefined || event.position <= until));
-        await applyBatch(client, projection, mine, { schema, readStream, notify: false });
-      }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+        return inTransaction(pool, (client) => applyBatch(client, projection, mine, { schema, readStream, notify: false }));
+      }),
+    );
     position = page.at(-1)!.position;
     events += page.length;
     onProgress?.({ position, head, events });

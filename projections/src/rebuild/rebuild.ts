@@ -17,7 +17,7 @@
  * and never holds back readers of the store's global order; all bulk work commits in pages.
  */
 import type pg from 'pg';
-import type { Logger } from '@dreamcatcher/service-kit';
+import { sleep, type Logger } from '@dreamcatcher/service-kit';
 import { applyBatch } from '../runtime/apply-batch.js';
 import { advanceCheckpoint, lockProjection, readCheckpoints } from '../runtime/checkpoints.js';
 import { fromRecorded, type ProjectionEvent } from '../runtime/events.js';
@@ -25,7 +25,7 @@ import { READ_MODELS_SCHEMA } from '../runtime/names.js';
 import type { Projection } from '../runtime/projection.js';
 import { buildInto, storeReader, type Progress, type RebuildStore } from './build.js';
 import { compareTables, type TableDifference } from './compare.js';
-import { createProjectionTables, dropSchema, swapTables, temporarySchemaName } from './schema.js';
+import { createIndexes, createProjectionTables, dropSchema, swapTables, temporarySchemaName } from './schema.js';
 
 export interface RebuildOptions {
   pool: pg.Pool;
@@ -65,16 +65,31 @@ async function exclusive<T>(pool: pg.Pool, projections: Projection[], work: () =
   }
 }
 
-/** Every event after `after` up to the end of the store, read outside any writing transaction. */
-async function readTail(store: RebuildStore, after: bigint | undefined, pageSize: number): Promise<ProjectionEvent[]> {
+/**
+ * Every event after `after` to the end of the store, and at least up to `atLeast`: the store
+ * returns nothing above the oldest transaction still running anywhere in the cluster, so an
+ * event a live projector has already applied may take a moment to become readable here.
+ * Read outside any writing transaction, so this one holds nothing back itself.
+ */
+async function readTail(store: RebuildStore, after: bigint | undefined, atLeast: bigint, pageSize: number, timeoutMs = 30_000): Promise<ProjectionEvent[]> {
   const events: ProjectionEvent[] = [];
+  const deadline = Date.now() + timeoutMs;
   let cursor = after;
   for (;;) {
     const page = await store.readAll({ ...(cursor !== undefined && { after: cursor }), maxCount: pageSize });
     events.push(...page.events.map(fromRecorded));
     cursor = page.lastPosition;
-    if (page.isEnd) return events;
+    if (!page.isEnd) continue;
+    if ((cursor ?? -1n) >= atLeast) return events;
+    if (Date.now() > deadline) throw new Error(`the event store does not return events up to position ${atLeast} (a long transaction holds its readers back)`);
+    await sleep(50);
   }
+}
+
+/** Waits until the store can return every event up to `position` (or gives up after `timeoutMs` and builds what it can). */
+async function waitForHead(store: RebuildStore, position: bigint, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await store.headPosition()) < position && Date.now() < deadline) await sleep(50);
 }
 
 async function applyCommitted(pool: pg.Pool, store: RebuildStore, projections: Projection[], schema: string, events: (projection: Projection) => ProjectionEvent[]): Promise<void> {
@@ -121,11 +136,14 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
   const retired = temporarySchemaName('retired');
   return exclusive(pool, projections, async () => {
     try {
-      await withClient(pool, (client) => createProjectionTables(client, staging, projections));
+      await withClient(pool, (client) => createProjectionTables(client, staging, projections, { deferIndexes: true }));
       const built = await buildInto(pool, store, projections, staging, rangeFrom(projections, undefined, undefined), { pageSize, ...(options.onProgress && { onProgress: options.onProgress }) });
+      await withClient(pool, (client) => createIndexes(client, staging, projections));
       logger?.info('rebuilt aside, switching', { projections: projections.map((p) => p.name), events: built.events });
       const final = await withProjectorsPaused(pool, projections, async (client) => {
-        const tail = await readTail(store, built.position, pageSize);
+        const live = await readCheckpoints(client);
+        const atLeast = projections.reduce((max, p) => ((live[p.name] ?? 0n) > max ? live[p.name]! : max), 0n);
+        const tail = await readTail(store, built.position, atLeast, pageSize);
         await applyCommitted(pool, store, projections, staging, () => tail);
         const position = tail.at(-1)?.position ?? built.position;
         await swapTables(client, projections, { live: READ_MODELS_SCHEMA, staging, retired });
@@ -154,7 +172,8 @@ export async function verifyProjections(options: RebuildOptions): Promise<Verify
   const staging = temporarySchemaName('rebuild');
   return exclusive(pool, projections, async () => {
     try {
-      await withClient(pool, (client) => createProjectionTables(client, staging, projections));
+      // Compared by full scans only: secondary indexes would just slow the build down.
+      await withClient(pool, (client) => createProjectionTables(client, staging, projections, { deferIndexes: true }));
       const before = await readCheckpoints(pool);
       const until = new Map(projections.map((p) => [p.name, before[p.name] ?? 0n]));
       await buildInto(pool, store, projections, staging, { after: new Map(), until }, { pageSize, ...(options.onProgress && { onProgress: options.onProgress }) });
@@ -162,7 +181,8 @@ export async function verifyProjections(options: RebuildOptions): Promise<Verify
         // Under the lock the live checkpoints stand still: catch the copies up to them, then compare.
         const now = await readCheckpoints(client);
         const from = [...until.values()].reduce((a, b) => (a < b ? a : b), until.values().next().value ?? 0n);
-        const tail = (await readTail(store, from, pageSize)).filter((event) => projections.some((p) => event.position <= (now[p.name] ?? 0n)));
+        const atLeast = projections.reduce((max, p) => ((now[p.name] ?? 0n) > max ? now[p.name]! : max), 0n);
+        const tail = (await readTail(store, from, atLeast, pageSize)).filter((event) => projections.some((p) => event.position <= (now[p.name] ?? 0n)));
         await applyCommitted(pool, store, projections, staging, (p) => tail.filter((event) => event.position > until.get(p.name)! && event.position <= (now[p.name] ?? 0n)));
         const report: VerifyReport = { identical: true, projections: [] };
         for (const projection of projections) {
@@ -179,12 +199,14 @@ export async function verifyProjections(options: RebuildOptions): Promise<Verify
 }
 
 /** Builds `projections` as they were at `until` (inclusive) into `into`, for auditors; the live tables are untouched. */
-export async function rebuildUntil(options: RebuildOptions & { until: bigint; into: string }): Promise<RebuildReport> {
-  const { pool, store, projections, pageSize = 5_000, until, into } = options;
+export async function rebuildUntil(options: RebuildOptions & { until: bigint; into: string; waitMs?: number }): Promise<RebuildReport> {
+  const { pool, store, projections, pageSize = 5_000, until, into, waitMs = 10_000 } = options;
   if (into === READ_MODELS_SCHEMA) throw new Error(`--into must name a schema other than ${READ_MODELS_SCHEMA}`);
   const started = performance.now();
-  await withClient(pool, (client) => createProjectionTables(client, into, projections));
+  await waitForHead(store, until, waitMs);
+  await withClient(pool, (client) => createProjectionTables(client, into, projections, { deferIndexes: true }));
   const built = await buildInto(pool, store, projections, into, rangeFrom(projections, undefined, until), { pageSize, ...(options.onProgress && { onProgress: options.onProgress }) });
+  await withClient(pool, (client) => createIndexes(client, into, projections));
   return { projections: projections.map((p) => p.name), events: built.events, position: built.position?.toString() ?? null, seconds: (performance.now() - started) / 1_000, schema: into };
 }
 

@@ -4,22 +4,29 @@ import { quoteIdent } from '@dreamcatcher/service-kit';
 import { randomBytes } from 'node:crypto';
 import { schemaSql } from '../migrations.js';
 import { ownedTables, type Projection } from '../runtime/projection.js';
-import { createTableSql, qualified } from '../runtime/table.js';
+import { createIndexSql, createTableSql, qualified } from '../runtime/table.js';
 
 export function temporarySchemaName(purpose: 'rebuild' | 'retired'): string {
   return `read_models_${purpose}_${randomBytes(4).toString('hex')}`;
 }
 
-/** Creates `schema` (with its own checkpoints table) and fresh, empty tables for `projections`, replacing any there. */
-export async function createProjectionTables(client: pg.ClientBase, schema: string, projections: Projection[]): Promise<void> {
+/**
+ * Creates `schema` (with its own checkpoints table) and fresh, empty tables for `projections`,
+ * replacing any there; with `deferIndexes`, secondary indexes wait for `createIndexes`.
+ */
+export async function createProjectionTables(client: pg.ClientBase, schema: string, projections: Projection[], { deferIndexes = false } = {}): Promise<void> {
   for (const statement of schemaSql(schema)) await client.query(statement);
   for (const projection of projections) {
     await client.query(`DELETE FROM ${qualified(schema, 'projection_checkpoints')} WHERE projection = $1`, [projection.name]);
     for (const spec of ownedTables(projection)) {
       await client.query(`DROP TABLE IF EXISTS ${qualified(schema, spec.name)}`);
-      for (const statement of createTableSql(spec, schema)) await client.query(statement);
+      for (const statement of createTableSql(spec, schema, { indexes: !deferIndexes })) await client.query(statement);
     }
   }
+}
+
+export async function createIndexes(client: pg.ClientBase, schema: string, projections: Projection[]): Promise<void> {
+  for (const projection of projections) for (const spec of ownedTables(projection)) for (const statement of createIndexSql(spec, schema)) await client.query(statement);
 }
 
 /**

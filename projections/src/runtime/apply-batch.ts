@@ -101,10 +101,11 @@ export async function applyBatch(client: pg.ClientBase, projection: Projection, 
 
   const work = new UnitOfWork(ownedTables(projection));
   const handles = new Set<string>(projection.handles);
-  const dreamIds = [...new Set(toApply.map((event) => dreamIdOfStream(event.streamId)).filter((id): id is string => id !== undefined))];
+  const dreamOf = new Map([...streams.keys()].map((streamId) => [streamId, dreamIdOfStream(streamId)]));
+  const dreamIds = [...new Set(toApply.map((event) => dreamOf.get(event.streamId)).filter((id): id is string => id !== undefined))];
   await work.preload(client, schema, dreamIds);
   for (const event of toApply) {
-    if (handles.has(event.type) && dreamIdOfStream(event.streamId)) {
+    if (handles.has(event.type) && dreamOf.get(event.streamId)) {
       projection.apply(work, event as DreamEvent);
       result.applied++;
     } else {

@@ -18,13 +18,14 @@ import { withReaderScope } from './reader-scope.js';
 
 describe('projector (RabbitMQ)', function () {
   this.timeout(30_000);
-  const database = useReadModelDatabase('dc_proj_amqp');
   let summary: Projector;
   let detail: Projector;
+  // The broker's hooks come first so that its cleanup (stopping the projectors) runs before the database goes.
   const test = useTestBroker('dc_proj_amqp', async () => {
     await summary?.stop();
     await detail?.stop();
   });
+  const database = useReadModelDatabase('dc_proj_amqp');
   let publisher: ConfirmChannel;
   const logger = quietLogger();
 

@@ -46,6 +46,7 @@ export function useReadModelDatabase(prefix: string): { db: ReadModelDatabase } 
 export async function openReadModelDatabase(url: string): Promise<ReadModelDatabase> {
   await migrateReadModels(url);
   const pool = new pg.Pool({ connectionString: url, max: 8 });
+  pool.on('error', () => undefined);
   const store = await createEventStore({ kind: 'postgres', pool });
   return {
     url,
