@@ -1,0 +1,78 @@
+/**
+ * Which fields of which events hold personal data, and what an erased one reads as.
+ *
+ * Personal: what people wrote or captured — titles, descriptions, summaries, fragments'
+ * title/content/url/features/codeSnippets, todos' title/description/assignedTo, documents'
+ * title/fileName, implementation notes, the sync failure reason (it may quote them).
+ * Not personal, kept in clear: ids, status, brand, tags, priorities, categories, counts, dates,
+ * sources, file types and sizes, pipelineosProjectId — what projections filter and count by.
+ *
+ * An erased field reads as a placeholder of its own JSON type ("[erased]", [], or for a URL
+ * a URI), so that the event still satisfies its schema and every consumer keeps working.
+ * The table is checked against the contract schemas and examples by its unit spec.
+ */
+import type { EventType } from '@dreamcatcher/contracts';
+
+export const ERASED_TEXT = '[erased]';
+/** A URL field must stay a URI (`format: uri`), so it gets one that says what happened. */
+export const ERASED_URL = 'urn:dreamcatcher:erased';
+
+const FRAGMENT = ['title', 'content', 'url', 'features', 'codeSnippets'];
+const TODO = ['title', 'description', 'assignedTo'];
+
+const under = (prefix: string, names: readonly string[]) => names.map((name) => `${prefix}/${name}`);
+
+/** JSON Pointer patterns into each event's data; `*` stands for every index of an array. */
+export const PERSONAL_FIELDS: { readonly [T in EventType]?: readonly string[] } = {
+  DreamCreated: ['/title', '/description', '/summary'],
+  DreamImported: ['/title', '/description', '/summary', ...under('/fragments/*', FRAGMENT), ...under('/todos/*', TODO)],
+  FragmentCaptured: under('/fragment', FRAGMENT),
+  FragmentEdited: under('/changes', FRAGMENT),
+  DreamDetailsChanged: ['/changes/title', '/changes/description', '/changes/summary'],
+  TodoAdded: under('/todo', TODO),
+  TodoChanged: under('/changes', TODO),
+  DocumentAttached: ['/document/title', '/document/fileName'],
+  ImplementationRequested: ['/notes'],
+  DreamSyncFailed: ['/reason'],
+};
+
+/** What an erased field at `pattern` reads as. */
+export function placeholderFor(pattern: string): unknown {
+  const name = pattern.slice(pattern.lastIndexOf('/') + 1);
+  if (name === 'features' || name === 'codeSnippets') return [];
+  if (name === 'url') return ERASED_URL;
+  return ERASED_TEXT;
+}
+
+/** The personal field patterns of an event type (none for types not listed). */
+export function personalFieldsOf(type: string): readonly string[] {
+  return (PERSONAL_FIELDS as Record<string, readonly string[] | undefined>)[type] ?? [];
+}
+
+/**
+ * Calls `replace` with every value present at `pattern` in `data` (and its concrete JSON
+ * Pointer) and returns `data` with the values it returned, copying only what changed;
+ * `data` itself is never modified. Absent fields are left absent.
+ */
+export function mapFields(data: unknown, pattern: string, replace: (value: unknown, pointer: string) => unknown): unknown {
+  return mapAt(data, pattern.split('/').slice(1), '', replace);
+}
+
+function mapAt(node: unknown, segments: readonly string[], pointer: string, replace: (value: unknown, pointer: string) => unknown): unknown {
+  const [head, ...rest] = segments;
+  if (head === undefined) return replace(node, pointer);
+  if (head === '*') {
+    if (!Array.isArray(node)) return node;
+    let copy: unknown[] | undefined;
+    node.forEach((item, index) => {
+      const mapped = mapAt(item, rest, `${pointer}/${index}`, replace);
+      if (mapped !== item) (copy ??= [...node])[index] = mapped;
+    });
+    return copy ?? node;
+  }
+  if (typeof node !== 'object' || node === null || Array.isArray(node) || !Object.hasOwn(node, head)) return node;
+  const child = (node as Record<string, unknown>)[head];
+  if (child === undefined) return node;
+  const mapped = mapAt(child, rest, `${pointer}/${head}`, replace);
+  return mapped === child ? node : { ...node, [head]: mapped };
+}
