@@ -21,6 +21,7 @@ import type { ReadModels } from './dreams/read-models.js';
 import { syncSessionRoutes } from './dreams/sync-session-route.js';
 import { errorHandler, routeNotFound } from './http/errors.js';
 import { rateLimit } from './http/rate-limit.js';
+import { TokenBuckets } from './http/token-bucket.js';
 import { requestContext } from './http/request-context.js';
 import { API_PREFIX, mountRoutes, type RouteSpec } from './http/routes.js';
 import { corsFor, securityHeaders } from './http/security.js';
@@ -87,7 +88,17 @@ export function createGateway(deps: GatewayDeps): Gateway {
     return replaySince({ store: eventStore, loadDream, userId, after, upTo: watch.lowest([LIVE_PROJECTION]) });
   };
   const heartbeatMs = settings.heartbeatSeconds * 1000;
-  const sockets = createWebSocketServer({ authenticator, hub, replay, heartbeatMs, corsOrigins: settings.corsOrigins, logger });
+  // One set of buckets for HTTP requests and WebSocket upgrades, so neither is a way around the other.
+  const buckets = new TokenBuckets(settings.rateLimitPerMinute);
+  const sockets = createWebSocketServer({
+    authenticator,
+    hub,
+    replay,
+    heartbeatMs,
+    corsOrigins: settings.corsOrigins,
+    logger,
+    admit: (address) => buckets.take(`ip:${address}`, Date.now()),
+  });
 
   const routes: RouteSpec[] = [
     ...commandRoutes(commands),
@@ -112,7 +123,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
   app.use(corsFor(settings.corsOrigins));
   app.use(identify(authenticator));
-  app.use(rateLimit(settings.rateLimitPerMinute));
+  app.use(rateLimit(buckets));
   app.use(express.json({ limit: settings.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   const api = express.Router();
   mountRoutes(api, routes);

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import express from 'express';
 import { closeServer, createLogger, listeningPort } from '@dreamcatcher/service-kit';
 import { useGateway } from '../testing/gateway-fixture.js';
+import { openWs } from '../testing/live-clients.js';
 import { errorHandler } from './errors.js';
 import { requestContext } from './request-context.js';
 
@@ -110,6 +111,14 @@ describe('gateway: hardening', () => {
       const statuses = [];
       for (let i = 0; i < 4; i++) statuses.push((await gw.call('GET', '/dreams', { headers: { authorization: 'Bearer forged' } })).status);
       expect(statuses).to.deep.equal([401, 401, 401, 429]);
+    });
+
+    it('counts WebSocket upgrades against the same allowance (the address above has spent it)', async () => {
+      const refused = await openWs(`${gw.url.replace('http', 'ws')}/ws?token=${await gw.token('ivy')}`).then(
+        () => undefined,
+        (error: { status?: number }) => error,
+      );
+      expect(refused?.status).to.equal(429);
     });
 
     it('never limits the ops endpoints', async () => {

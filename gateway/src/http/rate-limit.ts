@@ -11,11 +11,10 @@ export function callerKey(req: Request): string {
 }
 
 /** Per-caller rate limiting; 429 with `Retry-After` once a caller's bucket is empty. */
-export function rateLimit(perMinute: number, now: () => number = Date.now): RequestHandler {
-  const buckets = new TokenBuckets(perMinute);
+export function rateLimit(buckets: TokenBuckets, now: () => number = Date.now): RequestHandler {
   return (req, res, next) => {
     const result = buckets.take(callerKey(req), now());
-    res.setHeader('RateLimit-Limit', String(perMinute));
+    res.setHeader('RateLimit-Limit', String(buckets.capacity));
     res.setHeader('RateLimit-Remaining', String(result.remaining));
     if (!result.allowed) throw new RateLimitedError(result.retryAfterSeconds);
     next();

@@ -28,6 +28,8 @@ export interface WebSocketOptions {
   heartbeatMs: number;
   corsOrigins: readonly string[];
   logger: Logger;
+  /** Rate limiting of upgrades by address (credentials are checked after it, so guessing them costs too). */
+  admit: (address: string) => { allowed: boolean; retryAfterSeconds: number };
 }
 
 /** The credential of an upgrade request, as an Authorization header value. */
@@ -41,11 +43,12 @@ export function upgradeCredential(req: IncomingMessage, url: URL): string | unde
   return value ? `${CREDENTIAL_PROTOCOLS[protocols[index]!.toLowerCase()]} ${value}` : undefined;
 }
 
-function refuse(socket: Duplex, status: number, message: string): void {
-  const code = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 500: 'internal' }[status] ?? 'bad_request';
+function refuse(socket: Duplex, status: number, message: string, headers: Record<string, string> = {}): void {
+  const code = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 429: 'rate_limited', 500: 'internal' }[status] ?? 'bad_request';
   const body = JSON.stringify({ error: { code, message } });
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n${extra}` +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
@@ -109,6 +112,8 @@ export function createWebSocketServer(options: WebSocketOptions): LiveSocketServ
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
     if (!WS_PATHS.includes(url.pathname)) return refuse(socket, 404, 'No WebSocket here');
+    const admitted = options.admit(req.socket.remoteAddress ?? 'unknown');
+    if (!admitted.allowed) return refuse(socket, 429, 'Too many requests', { 'Retry-After': String(admitted.retryAfterSeconds) });
     const origin = req.headers.origin;
     if (origin && options.corsOrigins.length && !originAllowed(origin, options.corsOrigins)) return refuse(socket, 403, 'Origin not allowed');
     let principal: Principal | undefined;
