@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { eventually } from '@dreamcatcher/service-kit/testing';
 import { useGateway } from '../testing/gateway-fixture.js';
 import { openSse, openWs } from '../testing/live-clients.js';
 
@@ -24,6 +25,7 @@ describe('gateway: live connections', () => {
       const viaQuery = await openSse(`${gw.url}/api/v1/live?access_token=${lena}`, {});
       expect(viaQuery.status).to.equal(200);
       viaQuery.close();
+      await eventually(() => gw.running.gateway.hub.connections === 0, { what: 'the closed stream to leave the hub' });
     });
 
     it("pushes the caller's changes with the position as id, never another user's, and sends heartbeats", async () => {
@@ -38,9 +40,11 @@ describe('gateway: live connections', () => {
         expect(JSON.parse(event.data!)).to.deep.equal({ type: 'dream_deleted', dreamId: DREAM, position: '42' });
         expect(await sse.next((e) => e.comment === 'heartbeat', 3_000)).to.include({ comment: 'heartbeat' });
         expect(sse.received.filter((e) => e.event).map((e) => e.id)).to.deep.equal(['42']);
+        expect(gw.running.gateway.hub.connections).to.equal(1);
       } finally {
         sse.close();
       }
+      await eventually(() => gw.running.gateway.hub.connections === 0, { what: 'the closed stream to leave the hub' });
     });
 
     it('refuses a Last-Event-ID that is not a position', async () => {

@@ -62,7 +62,8 @@ function stream({ hub, replay, heartbeatMs }: LiveOptions): RequestHandler {
     const write = (event: LiveEvent) => (buffered ? buffered.push(event) : res.write(sseFrame(event)));
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
     const unsubscribe = hub.subscribe(userId, { deliver: write, end: () => res.end() });
-    req.on('close', () => {
+    // The response closes when the client goes away (or at shutdown): stop writing to it.
+    res.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
     });
