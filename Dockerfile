@@ -5,6 +5,7 @@
 #   node services/command/dist/main.js
 #   node services/relay/dist/main.js
 #   node projections/dist/main.js        (with PROJECTIONS=<name>, one projection per process)
+# and the operators' command-line tools: node services/audit/dist/cli.js, node projections/dist/cli.js
 # Every process listens on PORT (8080 in the image) for its API or its ops endpoints.
 #
 #   docker build -t dreamcatcher/backend .
@@ -31,6 +32,7 @@ COPY contracts/package.json contracts/
 COPY services/kit/package.json services/kit/
 COPY services/event-store/package.json services/event-store/
 COPY services/domain/package.json services/domain/
+COPY services/audit/package.json services/audit/
 COPY services/command/package.json services/command/
 COPY services/relay/package.json services/relay/
 COPY projections/package.json projections/
@@ -59,6 +61,7 @@ COPY --from=build /app/contracts/bundle contracts/bundle
 COPY --from=build /app/services/kit/dist services/kit/dist
 COPY --from=build /app/services/event-store/dist services/event-store/dist
 COPY --from=build /app/services/domain/dist services/domain/dist
+COPY --from=build /app/services/audit/dist services/audit/dist
 COPY --from=build /app/services/command/dist services/command/dist
 COPY --from=build /app/services/relay/dist services/relay/dist
 COPY --from=build /app/projections/dist projections/dist
