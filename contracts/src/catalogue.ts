@@ -9,7 +9,7 @@ import type {
   TodoStatus,
 } from './generated/common.js';
 import type { EventEnvelope } from './generated/envelope.js';
-import type { EventDataByType } from './generated/events.js';
+import type { EventDataByType, UserEventDataByType } from './generated/events.js';
 
 /** Every event type, in the order of a dream's life. One schema file each in `events/`. */
 export const EVENT_TYPES = [
@@ -36,6 +36,12 @@ export const EVENT_TYPES = [
   'DreamDeleted',
 ] as const;
 
+/** Events about a user rather than one of their dreams (stream `user-<userId>`). One schema file each in `events/`. */
+export const USER_EVENT_TYPES = ['UserDataErased'] as const;
+
+/** Every event type of `events/`: the dream events, then the user events. */
+export const ALL_EVENT_TYPES = [...EVENT_TYPES, ...USER_EVENT_TYPES] as const;
+
 /** Every command type. One schema file each in `commands/`. */
 export const COMMAND_TYPES = [
   'CaptureFragment',
@@ -61,6 +67,7 @@ export const COMMAND_TYPES = [
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
+export type UserEventType = (typeof USER_EVENT_TYPES)[number];
 export type CommandType = (typeof COMMAND_TYPES)[number];
 
 export const BRANDS = ['personal', 'bc-innovations', 'bc-studio', 'mpgworldwide', 'accordingto'] as const satisfies readonly Brand[];
@@ -94,6 +101,7 @@ export type EventEnvelopeOf<T extends EventType = EventType> = {
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameMembers: [
   Same<EventType, keyof EventDataByType>,
+  Same<UserEventType, keyof UserEventDataByType>,
   Same<CommandType, keyof CommandDataByType>,
   Same<(typeof BRANDS)[number], Brand>,
   Same<(typeof DREAM_STATUSES)[number], DreamStatus>,
@@ -102,5 +110,5 @@ const sameMembers: [
   Same<(typeof TODO_STATUSES)[number], TodoStatus>,
   Same<(typeof TODO_SOURCES)[number], TodoSource>,
   Same<(typeof SYNC_OUTCOMES)[number], SyncOutcome>,
-] = [true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true];
 void sameMembers;

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   BRANDS,
   CAPTURE_MODES,
+  ALL_EVENT_TYPES,
   COMMAND_TYPES,
   DREAM_STATUSES,
   EVENT_TYPES,
@@ -9,6 +10,7 @@ import {
   TODO_PRIORITIES,
   TODO_SOURCES,
   TODO_STATUSES,
+  USER_EVENT_TYPES,
 } from './catalogue.js';
 import { EXCHANGE, kebabCase, routingKey } from './routing.js';
 import { loadSchemaFiles, type JsonSchema } from './schema-files.js';
@@ -25,10 +27,17 @@ const property = (path: string, ...keys: string[]): JsonSchema =>
 describe('catalogue constants', () => {
   it('list exactly the event and command schema files', () => {
     const names = (kind: string) => files.filter((f) => f.kind === kind).map((f) => f.name).sort();
-    expect([...EVENT_TYPES].sort()).to.deep.equal(names('events'));
+    expect([...ALL_EVENT_TYPES].sort()).to.deep.equal(names('events'));
     expect([...COMMAND_TYPES].sort()).to.deep.equal(names('commands'));
     expect(new Set(EVENT_TYPES).size).to.equal(21);
+    expect(new Set(ALL_EVENT_TYPES).size).to.equal(22);
     expect(new Set(COMMAND_TYPES).size).to.equal(20);
+  });
+
+  it('puts dream events in dream streams and user events in user streams', () => {
+    const required = (type: string) => schema(`events/${type}.v1.schema.json`).required as string[];
+    for (const type of EVENT_TYPES) expect(required(type), type).to.include('dreamId');
+    for (const type of USER_EVENT_TYPES) expect(required(type), type).to.include('userId').and.not.include('dreamId');
   });
 
   const enums: [string, readonly string[]][] = [
@@ -79,7 +88,11 @@ describe('routing', () => {
   });
 
   it('gives every event type its own key', () => {
-    expect(new Set(EVENT_TYPES.map((t) => routingKey(t, 1))).size).to.equal(EVENT_TYPES.length);
+    expect(new Set(ALL_EVENT_TYPES.map((t) => routingKey(t, 1))).size).to.equal(ALL_EVENT_TYPES.length);
+  });
+
+  it('routes user events under the same prefix', () => {
+    expect(USER_EVENT_TYPES.map((t) => routingKey(t, 1))).to.deep.equal(['dream.user-data-erased.v1']);
   });
 
   it('refuses a version that is not a positive integer', () => {

@@ -13,6 +13,7 @@ export {
   assertValidCommand,
   isCommandType,
   isEventType,
+  isUserEventType,
   precompileValidators,
   summarise,
   validateCommand,

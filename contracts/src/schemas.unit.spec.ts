@@ -15,8 +15,8 @@ const exampleOf = (path: string): unknown => {
 };
 
 describe('JSON Schemas', () => {
-  it('are all there: 21 events, 20 commands, the envelope, metadata and the sync session', () => {
-    expect(files.filter((f) => f.kind === 'events')).to.have.length(21);
+  it('are all there: 21 dream events and 1 user event, 20 commands, the envelope, metadata and the sync session', () => {
+    expect(files.filter((f) => f.kind === 'events')).to.have.length(22);
     expect(files.filter((f) => f.kind === 'commands')).to.have.length(20);
     expect(files.filter((f) => f.kind === 'envelope').map((f) => f.name)).to.deep.equal(['EventEnvelope', 'EventMetadata']);
     expect(byPath.has('http/SyncSession.v1.schema.json')).to.equal(true);

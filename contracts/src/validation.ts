@@ -1,5 +1,5 @@
 import { ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
-import { COMMAND_TYPES, EVENT_TYPES, type CommandType, type EventType } from './catalogue.js';
+import { COMMAND_TYPES, EVENT_TYPES, USER_EVENT_TYPES, type CommandType, type EventType, type UserEventType } from './catalogue.js';
 import type { CommandDataByType } from './generated/commands.js';
 import { schemaId } from './schema-files.js';
 import { hasSchema, schemaFiles, validatorFor } from './validation/ajv-cache.js';
@@ -8,11 +8,19 @@ import { toViolations } from './validation/violations.js';
 export type { Violation } from '@dreamcatcher/service-kit/errors';
 
 const eventTypes: ReadonlySet<string> = new Set(EVENT_TYPES);
+const userEventTypes: ReadonlySet<string> = new Set(USER_EVENT_TYPES);
 const commandTypes: ReadonlySet<string> = new Set(COMMAND_TYPES);
 
 export function isEventType(type: unknown): type is EventType {
   return typeof type === 'string' && eventTypes.has(type);
 }
+
+/** Whether `type` is an event about a user (stream `user-<userId>`), such as `UserDataErased`. */
+export function isUserEventType(type: unknown): type is UserEventType {
+  return typeof type === 'string' && userEventTypes.has(type);
+}
+
+const hasEventSchema = (type: string, version: number) => (isEventType(type) || isUserEventType(type)) && hasSchema(schemaId('events', type, version));
 
 export function isCommandType(type: unknown): type is CommandType {
   return typeof type === 'string' && commandTypes.has(type);
@@ -25,9 +33,8 @@ function check(id: string, value: unknown): Violation[] {
 
 /** Violations of an event's data against `events/<type>.v<version>.schema.json` (empty when valid). */
 export function validateEvent(type: string, version: number, data: unknown): Violation[] {
-  const id = schemaId('events', type, version);
-  if (!isEventType(type) || !hasSchema(id)) return [{ path: '', message: `no schema for event type ${type} version ${version}` }];
-  return check(id, data);
+  if (!hasEventSchema(type, version)) return [{ path: '', message: `no schema for event type ${type} version ${version}` }];
+  return check(schemaId('events', type, version), data);
 }
 
 /** Violations of a command's data (HTTP body merged with path ids) against its schema. */
@@ -56,7 +63,7 @@ export function validateEnvelope(envelope: unknown): Violation[] {
   if (typeof envelope !== 'object' || envelope === null) return violations;
   const { type, schemaVersion, data } = envelope as Record<string, unknown>;
   if (typeof type !== 'string' || typeof schemaVersion !== 'number' || !Number.isInteger(schemaVersion)) return violations;
-  if (!isEventType(type) || !hasSchema(schemaId('events', type, schemaVersion))) {
+  if (!hasEventSchema(type, schemaVersion)) {
     return [...violations, { path: '/type', message: `must be an event type with a schema for version ${schemaVersion}` }];
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return violations;

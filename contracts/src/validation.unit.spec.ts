@@ -7,6 +7,7 @@ import {
   assertValidCommand,
   isCommandType,
   isEventType,
+  isUserEventType,
   precompileValidators,
   validateCommand,
   validateEnvelope,
@@ -146,6 +147,11 @@ describe('validateEvent', () => {
     expect(validateEvent('FragmentCaptured', 1, example('events/FragmentCaptured'))).to.deep.equal([]);
   });
 
+  it('knows user events too', () => {
+    expect(validateEvent('UserDataErased', 1, { userId: 'user-1' })).to.deep.equal([]);
+    expect(validateEvent('UserDataErased', 1, { userId: '' })).to.deep.equal([{ path: '/userId', message: 'must have at least 1 character' }]);
+  });
+
   it('rejects an empty change set and a status the event may not carry', () => {
     expect(validateEvent('TodoChanged', 1, { dreamId, todoId: dreamId, changes: {} })).to.deep.equal([
       { path: '/changes', message: 'must have at least 1 property' },
@@ -232,6 +238,9 @@ describe('type guards and the validator cache', () => {
   it('recognise event and command types', () => {
     expect(isEventType('FragmentCaptured')).to.equal(true);
     expect(isEventType('CaptureFragment')).to.equal(false);
+    expect(isEventType('UserDataErased')).to.equal(false);
+    expect(isUserEventType('UserDataErased')).to.equal(true);
+    expect(isUserEventType('DreamDeleted')).to.equal(false);
     expect(isCommandType('CaptureFragment')).to.equal(true);
     expect(isCommandType(42)).to.equal(false);
   });

@@ -70,16 +70,33 @@ export async function renderTypeScript(files: readonly SchemaFile[]): Promise<Ma
   return out;
 }
 
-/** `EventDataByType` / `CommandDataByType`: each type to its data type (the newest version). */
+/**
+ * `CommandDataByType`, and for events `EventDataByType` (dream events: their data requires
+ * `dreamId`, stream `dream-<dreamId>`) and `UserEventDataByType` (events about a user, not one
+ * of their dreams: their data requires `userId`, stream `user-<userId>`). The split keeps
+ * consumers that must handle every dream event (the decider, projections) exhaustive over
+ * dream events only. Each type maps to its data type (the newest schema version).
+ */
 function dataByType(kind: 'events' | 'commands', files: readonly SchemaFile[]): string {
   const newest = new Map<string, SchemaFile>();
   for (const file of files) {
     const seen = newest.get(file.name);
     if (!seen || seen.version < file.version) newest.set(file.name, file);
   }
-  const name = kind === 'events' ? 'EventDataByType' : 'CommandDataByType';
-  const lines = [...newest.values()].map((file) => `  ${file.name}: ${typeName(file)};`);
-  return `/** Each ${kind === 'events' ? 'event' : 'command'} type to the type of its data (newest schema version). */\nexport interface ${name} {\n${lines.join('\n')}\n}`;
+  const latest = [...newest.values()];
+  if (kind === 'commands') return typeMap('CommandDataByType', 'Each command type to the type of its data (newest schema version).', latest);
+  const requires = (file: SchemaFile, field: string) => Array.isArray(file.schema.required) && file.schema.required.includes(field);
+  const stray = latest.filter((file) => !requires(file, 'dreamId') && !requires(file, 'userId'));
+  if (stray.length) throw new Error(`${stray.map((file) => file.path).join(', ')}: event data must require dreamId (a dream event) or userId (a user event)`);
+  return [
+    typeMap('EventDataByType', 'Each dream event type (stream `dream-<dreamId>`) to the type of its data (newest schema version).', latest.filter((file) => requires(file, 'dreamId'))),
+    typeMap('UserEventDataByType', 'Each user event type (stream `user-<userId>`) to the type of its data (newest schema version).', latest.filter((file) => !requires(file, 'dreamId'))),
+  ].join('\n\n');
+}
+
+function typeMap(name: string, doc: string, files: readonly SchemaFile[]): string {
+  const lines = files.map((file) => `  ${file.name}: ${typeName(file)};`);
+  return `/** ${doc} */\nexport interface ${name} {\n${lines.join('\n')}\n}`;
 }
 
 /**

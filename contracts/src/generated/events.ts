@@ -410,7 +410,17 @@ export interface TodoRemoved {
   todoId: string;
 }
 
-/** Each event type to the type of its data (newest schema version). */
+/**
+ * The personal data of a user was erased on request: their data key is destroyed, so every personal field they are the subject of (titles, descriptions, fragments, todos, documents, notes) now reads as a placeholder. Consumers drop or blank what they keep of the user in clear. Data of the `UserDataErased` event (schema version 1), stored in stream `user-<userId>`.
+ */
+export interface UserDataErased {
+  /**
+   * The user whose personal data was erased (the `sub` of their token; its stream is `user-<userId>`).
+   */
+  userId: string;
+}
+
+/** Each dream event type (stream `dream-<dreamId>`) to the type of its data (newest schema version). */
 export interface EventDataByType {
   DocumentAttached: DocumentAttached;
   DreamArchived: DreamArchived;
@@ -433,4 +443,9 @@ export interface EventDataByType {
   TodoChanged: TodoChanged;
   TodoCompleted: TodoCompleted;
   TodoRemoved: TodoRemoved;
+}
+
+/** Each user event type (stream `user-<userId>`) to the type of its data (newest schema version). */
+export interface UserEventDataByType {
+  UserDataErased: UserDataErased;
 }
