@@ -6,6 +6,7 @@
 import type { Server } from 'node:http';
 import express, { type Express } from 'express';
 import type { EventStore } from '@dreamcatcher/event-store';
+import { CHECKPOINT_CHANNEL, DREAM_CHANGES_CHANNEL } from '@dreamcatcher/projections';
 import { handleOpsRequest, type Logger, type Pool, type ReadinessCheck, type Registry } from '@dreamcatcher/service-kit';
 import { auditRoutes } from './audit/audit-routes.js';
 import { apiKeyRoutes } from './auth/api-key-routes.js';
@@ -33,8 +34,7 @@ import { createWebSocketServer } from './live/ws.js';
 import { httpMetrics } from './ops/metrics.js';
 import { CheckpointWatch } from './read-your-writes/checkpoint-watch.js';
 
-export const CHECKPOINT_CHANNEL = 'projection_checkpoints';
-export const DREAM_CHANGES_CHANNEL = 'dream_changes';
+export { CHECKPOINT_CHANNEL, DREAM_CHANGES_CHANNEL };
 /** The projection whose checkpoint bounds live replays: live updates show its rows. */
 const LIVE_PROJECTION = 'dream_detail';
 const OPS_PATHS = new Set(['/health', '/ready', '/metrics']);
