@@ -80,4 +80,20 @@ describe('relay: store to broker', function () {
       clearInterval(sampler);
     }
   });
+
+  it('on a requested stop mid-stream, waits for confirms so that its successor publishes nothing twice', async () => {
+    const already = collector.uniqueIds().size;
+    const duplicatesBefore = collector.messages.length - already;
+    const writing = appendWorkload(env.handle.store, { writers: 5, eventsPerWriter: 60, streamsPerWriter: 3, pauseMs: 2 });
+    await eventually(() => collector.uniqueIds().size >= already + 50, { what: 'publishing under way' });
+    await relay.relay.stop();
+    const atStop = collector.uniqueIds().size;
+    relay = await env.relay();
+    const stored = await readEverything(env.handle.store, already + (await writing));
+    expect(atStop, 'stopped mid-stream').to.be.below(stored.length);
+    await eventually(() => collector.uniqueIds().size === stored.length, { what: 'every event from the successor', timeoutMs: 20_000 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expectGapFreePerStream(collector.messages);
+    expect(collector.messages.length - stored.length, 'duplicates caused by the stop').to.equal(duplicatesBefore);
+  });
 });

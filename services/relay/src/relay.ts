@@ -86,6 +86,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     metrics,
     maxInFlight: options.maxInFlight ?? 500,
     projections,
+    stopping: signal,
     onPipeline: (current) => (pipeline = current),
     onConfirmedThrough: (position, occurredAt) => (lastConfirmed = { position, occurredAt }),
   });

@@ -28,7 +28,13 @@ export class CheckpointWriter {
   advance(position: bigint): void {
     if (this.latest !== undefined && position <= this.latest) return;
     this.latest = position;
-    if (!this.writing) this.writing = this.drain();
+    if (this.writing || this.failure) return;
+    // Cleared by whoever started it, so that a drain finishing at once cannot leave a stale promise.
+    const run = this.drain();
+    this.writing = run;
+    void run.finally(() => {
+      if (this.writing === run) this.writing = undefined;
+    });
   }
 
   /** Resolves once everything advanced so far is written (or the writer has failed). */
@@ -48,8 +54,6 @@ export class CheckpointWriter {
       this.failure = error as Error;
       this.options.logger.warn('could not save the relay checkpoint', { error: this.failure.message });
       this.options.onError(this.failure);
-    } finally {
-      this.writing = undefined;
     }
   }
 }

@@ -47,6 +47,7 @@ export class ConfirmPipeline {
   private resolveFailed!: (failure: PipelineFailure) => void;
   private waiters: (() => void)[] = [];
   private bufferFull = false;
+  private draining = false;
   /** Resolves (never rejects) with the first failure. */
   readonly failed = new Promise<PipelineFailure>((resolve) => (this.resolveFailed = resolve));
 
@@ -80,8 +81,10 @@ export class ConfirmPipeline {
    * Rejects with PipelineFailedError once the pipeline has failed or been stopped.
    */
   async publish(message: RelayMessage, position: bigint): Promise<void> {
-    while (!this.failure && (this.window.length >= this.hooks.maxInFlight || this.bufferFull)) await this.change();
+    while (!this.failure && !this.draining && (this.window.length >= this.hooks.maxInFlight || this.bufferFull)) await this.change();
     if (this.failure) throw new PipelineFailedError(this.failure);
+    // Refused without failing the pipeline: confirms of what is out still count.
+    if (this.draining) throw new PipelineFailedError({ reason: 'stopped', error: new Error('draining for a stop') });
     const entry: InFlight = { position, occurredAt: message.envelope.occurredAt, confirmed: false };
     this.window.push(entry);
     try {
@@ -95,6 +98,22 @@ export class ConfirmPipeline {
       throw new PipelineFailedError(this.failure!);
     }
     this.hooks.onPublished?.();
+  }
+
+  /**
+   * For a graceful stop: publishes nothing more, but keeps counting confirms of what is out,
+   * so the checkpoint covers it and a successor does not publish it again. Resolves when
+   * nothing is in flight, the pipeline fails, or after `timeoutMs`.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.draining = true;
+    this.wake();
+    const deadline = Date.now() + timeoutMs;
+    while (!this.failure && this.window.length && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.change(), new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now())))]);
+      clearTimeout(timer);
+    }
   }
 
   /** Stops at once: later publishes reject, later confirms are ignored. */

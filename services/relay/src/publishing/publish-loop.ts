@@ -27,10 +27,15 @@ export interface PublishLoopOptions {
   metrics: RelayMetrics;
   maxInFlight: number;
   projections: readonly string[];
+  /** Aborts when the relay is asked to stop (not when it loses its lock): then in-flight confirms are awaited. */
+  stopping: AbortSignal;
   /** Progress reports, read by readiness and metrics. */
   onPipeline: (pipeline: ConfirmPipeline | undefined) => void;
   onConfirmedThrough: (position: bigint, occurredAt: string) => void;
 }
+
+/** How long a requested stop waits for the broker to confirm what is already published. */
+const DRAIN_TIMEOUT_MS = 3_000;
 
 interface Outcome {
   reason: string;
@@ -90,8 +95,9 @@ export class PublishLoop {
           this.options.onConfirmedThrough(position, occurredAt);
         },
       });
-      // Losing the lock or the broker stops publishing at once, not at the next event.
-      const stop = () => pipeline.stop(signal.reason as Error);
+      // Losing the lock or the broker stops publishing at once, not at the next event. A
+      // requested stop publishes nothing more either, but lets what is out be confirmed.
+      const stop = () => (this.options.stopping.aborted ? void pipeline.drain(DRAIN_TIMEOUT_MS) : pipeline.stop(signal.reason as Error));
       if (signal.aborted) stop();
       signal.addEventListener('abort', stop, { once: true });
       this.options.onPipeline(pipeline);
@@ -108,6 +114,7 @@ export class PublishLoop {
       const outcome = await Promise.race([pipeline.failed.then((failure): Outcome => ({ ...failure, progressed })), ended]);
       attempt.abort(outcome.error);
       await ended;
+      if (this.options.stopping.aborted) await pipeline.drain(DRAIN_TIMEOUT_MS);
       signal.removeEventListener('abort', stop);
       return { ...outcome, progressed };
     } finally {
