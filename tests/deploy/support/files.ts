@@ -37,9 +37,9 @@ export function readYamlDocuments(path: string): Record<string, unknown>[] {
 /** Files below `dir` (relative to the repository), as repository-relative paths with `/`. */
 export function filesUnder(dir: string, accept: (path: string) => boolean = () => true): string[] {
   const base = repoPath(dir);
-  return (readdirSync(base, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+  return readdirSync(base, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
-    .map((entry) => relative(ROOT, join(entry.parentPath ?? entry.path, entry.name)).split('\\').join('/'))
+    .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)).split('\\').join('/'))
     .filter(accept)
     .sort();
 }
