@@ -18,6 +18,7 @@ import { connectPostgres, loadConfig, readCommonConfig, type Pool } from '@dream
 import amqplib from 'amqplib';
 import { migrateReadModels } from './migrations.js';
 import { selectProjections } from './registry.js';
+import { DEFAULT_PAGE_SIZE } from './rebuild/build.js';
 import { progressBar } from './rebuild/progress.js';
 import { rebuildAndSwap, rebuildUntil, verifyProjections, type VerifyReport } from './rebuild/rebuild.js';
 import { listDeadLetters, replayDeadLetters, showDeadLetter, type DeadLetter } from './runtime/dead-letters.js';
@@ -95,7 +96,7 @@ export function buildProgram(env: NodeJS.ProcessEnv, io: CliIo, setExitCode: (co
     .option('--verify', 'rebuild aside and compare with the live tables; exit 1 on any difference')
     .addOption(new Option('--until <position>', 'only events up to this store position (with --into)').argParser(parsePosition))
     .option('--into <schema>', 'build into this schema instead of swapping (with --until)')
-    .option('--page-size <n>', 'events read and applied per transaction', (value) => Number(value), 5_000)
+    .option('--page-size <n>', 'events read and applied per transaction', (value) => Number(value), DEFAULT_PAGE_SIZE)
     .option('--no-progress', 'no progress bar')
     .action(async (names: string[], options: { verify?: boolean; until?: bigint; into?: string; pageSize: number; progress: boolean }) => {
       const projections = selectProjections(names);

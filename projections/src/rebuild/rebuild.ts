@@ -23,9 +23,9 @@ import { advanceCheckpoint, lockProjection, readCheckpoints } from '../runtime/c
 import { fromRecorded, type ProjectionEvent } from '../runtime/events.js';
 import { READ_MODELS_SCHEMA } from '../runtime/names.js';
 import type { Projection } from '../runtime/projection.js';
-import { buildInto, storeReader, type Progress, type RebuildStore } from './build.js';
+import { buildInto, DEFAULT_PAGE_SIZE, storeReader, type Progress, type RebuildStore } from './build.js';
 import { compareTables, type TableDifference } from './compare.js';
-import { createIndexes, createProjectionTables, dropSchema, swapTables, temporarySchemaName } from './schema.js';
+import { createIndexes, createProjectionTables, dropSchema, setLogged, swapTables, temporarySchemaName } from './schema.js';
 
 export interface RebuildOptions {
   pool: pg.Pool;
@@ -130,15 +130,18 @@ function rangeFrom(projections: Projection[], after: bigint | undefined, until: 
 
 /** Rebuilds `projections` from the store into fresh tables and swaps them in (blue-green). */
 export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildReport> {
-  const { pool, store, projections, pageSize = 5_000, logger } = options;
+  const { pool, store, projections, pageSize = DEFAULT_PAGE_SIZE, logger } = options;
   const started = performance.now();
   const staging = temporarySchemaName('rebuild');
   const retired = temporarySchemaName('retired');
   return exclusive(pool, projections, async () => {
     try {
-      await withClient(pool, (client) => createProjectionTables(client, staging, projections, { deferIndexes: true }));
+      await withClient(pool, (client) => createProjectionTables(client, staging, projections, { deferIndexes: true, unlogged: true }));
       const built = await buildInto(pool, store, projections, staging, rangeFrom(projections, undefined, undefined), { pageSize, ...(options.onProgress && { onProgress: options.onProgress }) });
-      await withClient(pool, (client) => createIndexes(client, staging, projections));
+      await withClient(pool, async (client) => {
+        await setLogged(client, staging, projections);
+        await createIndexes(client, staging, projections);
+      });
       logger?.info('rebuilt aside, switching', { projections: projections.map((p) => p.name), events: built.events });
       const final = await withProjectorsPaused(pool, projections, async (client) => {
         const live = await readCheckpoints(client);
@@ -168,12 +171,12 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
 
 /** Rebuilds aside up to each projection's live checkpoint and reports every difference from the live tables. */
 export async function verifyProjections(options: RebuildOptions): Promise<VerifyReport> {
-  const { pool, store, projections, pageSize = 5_000 } = options;
+  const { pool, store, projections, pageSize = DEFAULT_PAGE_SIZE } = options;
   const staging = temporarySchemaName('rebuild');
   return exclusive(pool, projections, async () => {
     try {
       // Compared by full scans only: secondary indexes would just slow the build down.
-      await withClient(pool, (client) => createProjectionTables(client, staging, projections, { deferIndexes: true }));
+      await withClient(pool, (client) => createProjectionTables(client, staging, projections, { deferIndexes: true, unlogged: true }));
       const before = await readCheckpoints(pool);
       const until = new Map(projections.map((p) => [p.name, before[p.name] ?? 0n]));
       await buildInto(pool, store, projections, staging, { after: new Map(), until }, { pageSize, ...(options.onProgress && { onProgress: options.onProgress }) });
@@ -200,13 +203,16 @@ export async function verifyProjections(options: RebuildOptions): Promise<Verify
 
 /** Builds `projections` as they were at `until` (inclusive) into `into`, for auditors; the live tables are untouched. */
 export async function rebuildUntil(options: RebuildOptions & { until: bigint; into: string; waitMs?: number }): Promise<RebuildReport> {
-  const { pool, store, projections, pageSize = 5_000, until, into, waitMs = 10_000 } = options;
+  const { pool, store, projections, pageSize = DEFAULT_PAGE_SIZE, until, into, waitMs = 10_000 } = options;
   if (into === READ_MODELS_SCHEMA) throw new Error(`--into must name a schema other than ${READ_MODELS_SCHEMA}`);
   const started = performance.now();
   await waitForHead(store, until, waitMs);
-  await withClient(pool, (client) => createProjectionTables(client, into, projections, { deferIndexes: true }));
+  await withClient(pool, (client) => createProjectionTables(client, into, projections, { deferIndexes: true, unlogged: true }));
   const built = await buildInto(pool, store, projections, into, rangeFrom(projections, undefined, until), { pageSize, ...(options.onProgress && { onProgress: options.onProgress }) });
-  await withClient(pool, (client) => createIndexes(client, into, projections));
+  await withClient(pool, async (client) => {
+    await setLogged(client, into, projections);
+    await createIndexes(client, into, projections);
+  });
   return { projections: projections.map((p) => p.name), events: built.events, position: built.position?.toString() ?? null, seconds: (performance.now() - started) / 1_000, schema: into };
 }
 

@@ -44,8 +44,11 @@ export function createIndexSql(spec: AnyTableSpec, schema: string): string[] {
   );
 }
 
-/** Statements creating the table with its indexes (unless deferred), RLS policy and grants (idempotent). */
-export function createTableSql(spec: AnyTableSpec, schema: string, { indexes = true } = {}): string[] {
+/**
+ * Statements creating the table with its indexes (unless deferred), RLS policy and grants
+ * (idempotent). A rebuild loads into `unlogged` tables (no write-ahead log) and logs them afterwards.
+ */
+export function createTableSql(spec: AnyTableSpec, schema: string, { indexes = true, unlogged = false } = {}): string[] {
   const table = qualified(schema, spec.name);
   const nullable = new Set<string>(spec.nullable ?? []);
   const columns = Object.entries(spec.columns as Record<string, ColumnType>).map(
@@ -53,7 +56,7 @@ export function createTableSql(spec: AnyTableSpec, schema: string, { indexes = t
   );
   const generated = Object.entries(spec.generated ?? {}).map(([name, definition]) => `${quoteIdent(name)} ${definition}`);
   const statements = [
-    `CREATE TABLE IF NOT EXISTS ${table} (${[...columns, ...generated, `PRIMARY KEY (${spec.key.map(quoteIdent).join(', ')})`].join(', ')})`,
+    `CREATE ${unlogged ? 'UNLOGGED ' : ''}TABLE IF NOT EXISTS ${table} (${[...columns, ...generated, `PRIMARY KEY (${spec.key.map(quoteIdent).join(', ')})`].join(', ')})`,
     ...(indexes ? createIndexSql(spec, schema) : []),
   ];
   if (spec.ownerScoped) {
