@@ -73,9 +73,7 @@ export class ChainCheck {
       detail,
     });
     if (event.revision !== this.nextRevision) {
-      return at('revision_gap', event.revision > this.nextRevision
-        ? `revision ${event.revision} follows revision ${this.nextRevision - 1n}: ${event.revision - this.nextRevision} event(s) missing`
-        : `revision ${event.revision} comes after revision ${this.nextRevision - 1n}: events out of order`);
+      return at('revision_gap', `revision ${event.revision} where revision ${this.nextRevision} was expected: an event before it is missing, or events were reordered`);
     }
     const { hash, previousHash } = event.metadata;
     if (typeof hash !== 'string' || typeof previousHash !== 'string') return at('missing_hash', 'the event carries no hash chain');

@@ -76,8 +76,9 @@ async function scan(
   let after = start;
   let scanned = 0;
   for (;;) {
-    // Unfiltered, every event read is an item: read exactly what the page still needs.
-    const maxCount = match ? Math.min(SCAN_PAGE, scanLimit - scanned) : limit - items.length;
+    // Unfiltered, every event read is an item: read what the page still needs, and one more
+    // to know whether anything follows (it is not examined, so the next page starts with it).
+    const maxCount = match ? Math.min(SCAN_PAGE, scanLimit - scanned) : limit - items.length + 1;
     const page = await read(after, maxCount);
     for (const [index, event] of page.events.entries()) {
       scanned++;

@@ -12,7 +12,7 @@
  *   after erasure, every process has dropped the key (the erasing one drops it at once).
  *   A TTL needs no extra connection and cannot miss a notification, unlike LISTEN/NOTIFY.
  */
-import { migrate, type Logger, type Migration, type Pool } from '@dreamcatcher/service-kit';
+import { inTransaction, migrate, type Logger, type Migration, type Pool } from '@dreamcatcher/service-kit';
 import { SubjectErasedError, type DataKeys, type Erasure } from './data-keys.js';
 import { assertMasterKey, newDataKey, unwrapDataKey, wrapDataKey } from './key-wrap.js';
 
@@ -104,17 +104,19 @@ export class PostgresDataKeys implements DataKeys {
   }
 
   async erase(subjectId: string): Promise<Erasure> {
-    // One statement: the row is locked by the CTE, so concurrent erasures agree on who destroyed the key.
-    const { rows } = await this.pool.query<{ had_key: boolean; erased_at: Date }>(
-      `WITH before AS (SELECT wrapped_key IS NOT NULL AS had_key FROM ${AUDIT_SCHEMA}.data_keys WHERE subject_id = $1 FOR UPDATE)
-       INSERT INTO ${AUDIT_SCHEMA}.data_keys AS k (subject_id, wrapped_key, erased_at) VALUES ($1, NULL, now())
-       ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, erased_at = coalesce(k.erased_at, now())
-       RETURNING coalesce((SELECT had_key FROM before), false) AS had_key, k.erased_at`,
-      [subjectId],
-    );
-    const row = rows[0]!;
+    // The row is locked first, so that concurrent erasures agree on which one destroyed the key.
+    const { hadKey, erasedAt } = await inTransaction(this.pool, async (client) => {
+      const before = await client.query<{ had_key: boolean }>(`SELECT wrapped_key IS NOT NULL AS had_key FROM ${AUDIT_SCHEMA}.data_keys WHERE subject_id = $1 FOR UPDATE`, [subjectId]);
+      const erased = await client.query<{ erased_at: Date }>(
+        `INSERT INTO ${AUDIT_SCHEMA}.data_keys AS k (subject_id, wrapped_key, erased_at) VALUES ($1, NULL, now())
+         ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, erased_at = coalesce(k.erased_at, now())
+         RETURNING k.erased_at`,
+        [subjectId],
+      );
+      return { hadKey: before.rows[0]?.had_key ?? false, erasedAt: erased.rows[0]!.erased_at };
+    });
     this.cache.set(subjectId, { state: 'erased', until: Date.now() + this.ttlMs });
-    return { subjectId, erasedAt: row.erased_at.toISOString(), destroyedKey: row.had_key };
+    return { subjectId, erasedAt: erasedAt.toISOString(), destroyedKey: hadKey };
   }
 
   private cached(subjectId: string): CachedKey | undefined {
