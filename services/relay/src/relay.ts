@@ -57,10 +57,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     inFlight: () => pipeline?.inFlight ?? 0,
     leader: () => state === 'leader',
     lag: async () => {
-      const [head, checkpoint] = await Promise.all([options.store.headPosition(), readCheckpoint(options.pool, name)]);
-      const behind = head - (lastConfirmed?.position ?? checkpoint ?? 0n);
-      const positions = behind > 0n ? behind : 0n;
-      const seconds = positions > 0n && lastConfirmed ? Math.max(0, (Date.now() - Date.parse(lastConfirmed.occurredAt)) / 1000) : 0;
+      const [head, saved] = await Promise.all([options.store.headPosition(), readCheckpoint(options.pool, name)]);
+      // The leader knows confirms not yet written; a standby reads the leader's checkpoint.
+      const leading = state === 'leader' && lastConfirmed !== undefined;
+      const checkpoint = leading && (saved === undefined || lastConfirmed!.position > saved) ? lastConfirmed!.position : (saved ?? 0n);
+      const positions = head > checkpoint ? head - checkpoint : 0n;
+      const seconds = positions > 0n && leading ? Math.max(0, (Date.now() - Date.parse(lastConfirmed!.occurredAt)) / 1000) : 0;
       return { positions, seconds };
     },
   });

@@ -17,7 +17,7 @@ import type { LeaderTerm } from '../leadership/leader-lock.js';
 import type { RelayMetrics } from '../metrics.js';
 import { declareTopology } from '../topology/declare.js';
 import { ConfirmPipeline } from './confirm-pipeline.js';
-import { transform } from './transform.js';
+import { transform, TransformError } from './transform.js';
 
 export interface PublishLoopOptions {
   name: string;
@@ -65,7 +65,9 @@ export class PublishLoop {
       redeclare = outcome.reason === 'returned';
       if (outcome.progressed) failures = 0;
       const delayMs = backoffDelay(failures++, 100, 5_000);
-      logger.warn('publishing interrupted; restarting from the checkpoint', { reason: outcome.reason, error: outcome.error?.message, delayMs });
+      // An event that cannot be transformed stops the relay on it (never skipped): that needs a person.
+      const log = outcome.error instanceof TransformError || outcome.error?.cause instanceof TransformError ? logger.error : logger.warn;
+      log('publishing interrupted; restarting from the checkpoint', { reason: outcome.reason, error: outcome.error?.message, delayMs });
       await sleep(delayMs, term.signal);
     }
   }
