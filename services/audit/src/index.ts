@@ -10,6 +10,7 @@ export { canonicalJson } from './chain/canonical-json.js';
 export { chainEvents, genesisHash, hashEvent, type ChainTail, type HashedEvent } from './chain/event-hash.js';
 export { ChainedEventStore, type ChainedEventStoreOptions } from './chain/chained-store.js';
 export {
+  toHistoryVerification,
   verifyAll,
   verifyDream,
   verifyStream,

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '@dreamcatcher/event-store';
 import { useAuditFixture } from '../testing/audit-fixture.js';
 import { DreamStory } from '../testing/dream-story.js';
 import type { BrokenLink } from './chain-check.js';
-import { verifyAll, verifyDream } from './verify.js';
+import { toHistoryVerification, verifyAll, verifyDream } from './verify.js';
 
 /**
  * History altered behind the store's back, directly in PostgreSQL, as an attacker with
@@ -40,6 +40,7 @@ describe('tampering with stored history', () => {
     const { story, events } = await aDream();
     const result = await verifyDream(fixture.store, story.dreamId);
     expect(result).to.deep.equal({ dreamId: story.dreamId, streamId: story.streamId, ok: true, checked: 6, headRevision: '5' });
+    expect(toHistoryVerification(result)).to.deep.equal({ dreamId: story.dreamId, intact: true, eventCount: 6, headRevision: '5', firstBrokenRevision: null, reason: null });
     const all = await verifyAll(fixture.store);
     expect(all).to.deep.include({ ok: true, checked: 8, streams: 2, broken: [], brokenStreams: 0, lastPosition: events[5]!.position.toString() });
   });
@@ -51,6 +52,9 @@ describe('tampering with stored history', () => {
     const result = await verifyDream(fixture.store, story.dreamId);
     expect(result).to.deep.include({ ok: false, checked: 6 });
     expect(result.firstBroken).to.deep.include(expected);
+    const answer = toHistoryVerification(result);
+    expect(answer).to.deep.include({ dreamId: story.dreamId, intact: false, eventCount: 6, headRevision: '5', firstBrokenRevision: '3' });
+    expect(answer.reason).to.match(/^hash_mismatch at event /);
     expect(await brokenInStore(story.streamId)).to.deep.include(expected);
   });
 

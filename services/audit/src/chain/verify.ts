@@ -3,6 +3,7 @@
  * and all, so no key is needed and erasure changes nothing) and reporting the first link
  * that does not hold.
  */
+import type { HistoryVerification } from '@dreamcatcher/contracts';
 import { dreamStreamId } from '@dreamcatcher/domain';
 import type { EventStore } from '@dreamcatcher/event-store';
 import { rawStoreOf } from '../audited-store.js';
@@ -39,6 +40,19 @@ export async function verifyDream(store: EventStore, dreamId: string): Promise<D
     from = page.at(-1)!.revision + 1n;
   }
   return { dreamId, streamId, ...check.result(), headRevision };
+}
+
+/** A dream's verification as `contracts/http/HistoryVerification.v1` has it (what the gateway answers). */
+export function toHistoryVerification(result: DreamVerification): HistoryVerification {
+  const broken = result.firstBroken;
+  return {
+    dreamId: result.dreamId,
+    intact: result.ok,
+    eventCount: result.checked,
+    headRevision: result.headRevision,
+    firstBrokenRevision: broken?.revision ?? null,
+    reason: broken ? `${broken.reason} at event ${broken.eventId} (position ${broken.position}): ${broken.detail}` : null,
+  };
 }
 
 export interface VerifyAllProgress {
