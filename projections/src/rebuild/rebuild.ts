@@ -145,7 +145,7 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
       logger?.info('rebuilt aside, switching', { projections: projections.map((p) => p.name), events: built.events });
       const final = await withProjectorsPaused(pool, projections, async (client) => {
         const live = await readCheckpoints(client);
-        const atLeast = projections.reduce((max, p) => ((live[p.name] ?? 0n) > max ? live[p.name]! : max), 0n);
+        const atLeast = projections.reduce((max, p) => ((live[p.name] ?? -1n) > max ? live[p.name]! : max), -1n);
         const tail = await readTail(store, built.position, atLeast, pageSize);
         await applyCommitted(pool, store, projections, staging, () => tail);
         const position = tail.at(-1)?.position ?? built.position;
@@ -179,14 +179,18 @@ export async function verifyProjections(options: RebuildOptions): Promise<Verify
       await withClient(pool, (client) => createProjectionTables(client, staging, projections, { deferIndexes: true, unlogged: true }));
       const before = await readCheckpoints(pool);
       const until = new Map(projections.map((p) => [p.name, before[p.name] ?? 0n]));
-      await buildInto(pool, store, projections, staging, { after: new Map(), until }, { pageSize, ...(options.onProgress && { onProgress: options.onProgress }) });
+      const built = await buildInto(pool, store, projections, staging, { after: new Map(), until }, { pageSize, ...(options.onProgress && { onProgress: options.onProgress }) });
+      // How far each copy got: the build may stop short of its target while the store holds events back.
+      const reached = built.position ?? -1n;
+      const done = new Map(projections.map((p) => [p.name, reached < until.get(p.name)! ? reached : until.get(p.name)!]));
       return await withProjectorsPaused(pool, projections, async (client) => {
         // Under the lock the live checkpoints stand still: catch the copies up to them, then compare.
         const now = await readCheckpoints(client);
-        const from = [...until.values()].reduce((a, b) => (a < b ? a : b), until.values().next().value ?? 0n);
-        const atLeast = projections.reduce((max, p) => ((now[p.name] ?? 0n) > max ? now[p.name]! : max), 0n);
-        const tail = (await readTail(store, from, atLeast, pageSize)).filter((event) => projections.some((p) => event.position <= (now[p.name] ?? 0n)));
-        await applyCommitted(pool, store, projections, staging, (p) => tail.filter((event) => event.position > until.get(p.name)! && event.position <= (now[p.name] ?? 0n)));
+        const target = (p: Projection) => now[p.name] ?? -1n;
+        const from = projections.reduce((min, p) => (done.get(p.name)! < min ? done.get(p.name)! : min), reached);
+        const atLeast = projections.reduce((max, p) => (target(p) > max ? target(p) : max), -1n);
+        const tail = await readTail(store, from < 0n ? undefined : from, atLeast, pageSize);
+        await applyCommitted(pool, store, projections, staging, (p) => tail.filter((event) => event.position > done.get(p.name)! && event.position <= target(p)));
         const report: VerifyReport = { identical: true, projections: [] };
         for (const projection of projections) {
           const differences = await compareTables(client, projection, READ_MODELS_SCHEMA, staging);
