@@ -29,6 +29,7 @@ import {
   type SubscribeToAllOptions,
   type Subscription,
 } from '@dreamcatcher/event-store';
+import { sleep } from '@dreamcatcher/service-kit';
 import { chainEvents, emptyTail, linkHashOf, withoutChain, type ChainTail } from './event-hash.js';
 import { findRepeatedAppend } from './repeated-append.js';
 
@@ -41,8 +42,9 @@ export interface ChainedEventStoreOptions {
 // says whether the stream is deleted and where it really is.
 const UNREACHABLE_REVISION = 2n ** 63n - 1n;
 
-// 'any' appends retry this often when other writers keep getting in first.
-const MAX_ATTEMPTS = 10;
+// 'any' appends retry this often when other writers keep getting in first; from the third
+// attempt on after a short random pause, so that writers racing for one stream spread out.
+const MAX_ATTEMPTS = 20;
 
 export class ChainedEventStore implements EventStore {
   constructor(
@@ -71,6 +73,7 @@ export class ChainedEventStore implements EventStore {
         if (repeat.kind === 'idempotent') return repeat.result;
         if (repeat.kind === 'conflict') throw new WrongExpectedRevisionError(streamId, expected, error.actual);
         if (attempt >= MAX_ATTEMPTS) throw new Error(`Append to ${streamId} kept racing other writers; gave up after ${attempt} attempts`);
+        if (attempt >= 2) await sleep(Math.random() * attempt * 2);
       }
     }
   }

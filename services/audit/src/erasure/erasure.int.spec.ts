@@ -72,8 +72,8 @@ describe('erasing a user by crypto-shredding', () => {
 
     // The other process drops the key within its cache TTL.
     const started = Date.now();
-    await eventually(async () => dataOf(await otherProcess.readStream(alice.streamId))[0]!.title === ERASED_TEXT, { timeoutMs: 3_000, what: 'the other process to see the erasure' });
-    expect(Date.now() - started).to.be.below(1_500);
+    await eventually(async () => dataOf(await otherProcess.readStream(alice.streamId))[0]!.title === ERASED_TEXT, { timeoutMs: 5_000, what: 'the other process to see the erasure' });
+    expect(Date.now() - started).to.be.below(2_500);
   });
 
   it('records UserDataErased in the user\'s stream, for projections to drop their rows', async () => {
