@@ -6,10 +6,12 @@
  * - one that skips ahead is not applied blindly: the missing revisions are read from the
  *   event store and applied first;
  * - the trackers, the read model changes and the checkpoint are written together, so a
- *   crash before commit leaves nothing behind and the redelivery starts clean.
+ *   crash before commit leaves nothing behind and the redelivery starts clean;
+ * - whatever is applied is applied in commit order, as a rebuild applies it.
  */
 import type pg from 'pg';
 import { advanceCheckpoint } from './checkpoints.js';
+import { forgetUser, isErasure } from './erasure.js';
 import { dreamIdOfStream, type DreamEvent, type ProjectionEvent } from './events.js';
 import { ownedTables, streamTrackerTable, type Projection } from './projection.js';
 import { qualified } from './table.js';
@@ -70,6 +72,23 @@ async function fillGap(readStream: StreamReader | undefined, streamId: string, l
   return events;
 }
 
+/**
+ * The events in commit order across streams, as a rebuild reads them, with each stream
+ * kept in revision order even if a message carried a position out of line with its revision
+ * (an event sorts no earlier than the events before it in its stream).
+ */
+function inCommitOrder(events: ProjectionEvent[]): ProjectionEvent[] {
+  const floor = new Map<string, bigint>();
+  const keyed = events.map((event, index) => {
+    const previous = floor.get(event.streamId);
+    const key = previous !== undefined && previous > event.position ? previous : event.position;
+    floor.set(event.streamId, key);
+    return { event, key, index };
+  });
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
+  return keyed.map((item) => item.event);
+}
+
 /** Applies `events` to `projection` in the caller's transaction; see the module comment. */
 export async function applyBatch(client: pg.ClientBase, projection: Projection, events: ProjectionEvent[], options: BatchOptions): Promise<BatchResult> {
   const result: BatchResult = { applied: 0, ignored: 0, duplicates: 0, refetched: 0, checkpoint: undefined };
@@ -104,9 +123,12 @@ export async function applyBatch(client: pg.ClientBase, projection: Projection, 
   const dreamOf = new Map([...streams.keys()].map((streamId) => [streamId, dreamIdOfStream(streamId)]));
   const dreamIds = [...new Set(toApply.map((event) => dreamOf.get(event.streamId)).filter((id): id is string => id !== undefined))];
   await work.preload(client, schema, dreamIds);
-  for (const event of toApply) {
+  for (const event of inCommitOrder(toApply)) {
     if (handles.has(event.type) && dreamOf.get(event.streamId)) {
       projection.apply(work, event as DreamEvent);
+      result.applied++;
+    } else if (isErasure(event)) {
+      forgetUser(work, projection, event.data.userId);
       result.applied++;
     } else {
       result.ignored++;

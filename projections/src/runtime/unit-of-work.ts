@@ -129,6 +129,7 @@ class TableWork implements TableOps<Row> {
     for (const [k, row] of this.upserts) if (matches(row)) this.upserts.delete(k);
     for (const [k, patch] of this.patches) if (column in patch.key && matches(patch.key)) this.patches.delete(k);
     for (const [k, row] of this.loaded) if (row && matches(row)) this.loaded.set(k, undefined);
+    for (const [k, entry] of this.counters) if (column in entry.key && matches(entry.key)) this.counters.delete(k);
     let values = this.deleteWheres.get(column);
     if (!values) this.deleteWheres.set(column, (values = new Set()));
     values.add(normal);
