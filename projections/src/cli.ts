@@ -15,7 +15,7 @@
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { createEventStore, eventStoreConfigFrom, type EventStore } from '@dreamcatcher/event-store';
-import { connectPostgres, loadConfig, readCommonConfig, type Pool } from '@dreamcatcher/service-kit';
+import { connectPostgres, loadConfig, PROJECTION_NAMES, readCommonConfig, type Pool } from '@dreamcatcher/service-kit';
 import amqplib from 'amqplib';
 import { migrateReadModels } from './migrations.js';
 import { selectProjections } from './registry.js';
@@ -39,7 +39,8 @@ function readConfig(env: NodeJS.ProcessEnv) {
 
 async function withStore<T>(env: NodeJS.ProcessEnv, work: (pool: Pool, store: EventStore) => Promise<T>): Promise<T> {
   const config = readConfig(env);
-  const pool = await connectPostgres({ url: config.databaseUrl, max: 4, applicationName: 'projections-cli' });
+  // One connection per projection building in parallel, plus the store's reads and the locks.
+  const pool = await connectPostgres({ url: config.databaseUrl, max: PROJECTION_NAMES.length + 3, applicationName: 'projections-cli' });
   try {
     await migrateReadModels(config.databaseUrl);
     const store = await createEventStore(eventStoreConfigFrom(config, pool));
