@@ -85,6 +85,47 @@ export interface AddTodoBody {
 }
 
 /**
+ * An API key of the browser extension, without its secret (`GET /api/v1/admin/api-keys`).
+ */
+export interface ApiKey {
+  /**
+   * The key's id (for revoking it).
+   */
+  id: string;
+  /**
+   * The visible part of the key (`dc_<prefix>_...`), to tell keys apart.
+   */
+  prefix: string;
+  /**
+   * The user the key acts as.
+   */
+  userId: string;
+  /**
+   * What the key is for, e.g. the browser it is installed in.
+   */
+  name: string;
+  /**
+   * When the key was made.
+   */
+  createdAt: string;
+  /**
+   * When the key was revoked; `null` while it works.
+   */
+  revokedAt: string | null;
+  /**
+   * When the key was last used (to the minute); `null` if never.
+   */
+  lastUsedAt: string | null;
+}
+
+/**
+ * API keys, newest first, without their secrets (`GET /api/v1/admin/api-keys`).
+ */
+export interface ApiKeyList {
+  items: ApiKey[];
+}
+
+/**
  * Body of the HTTP request for `AttachDocument`: the command data without `dreamId`, which the route takes from its path.
  */
 export interface AttachDocumentBody {
@@ -243,6 +284,58 @@ export interface CompleteImplementationBody {
    * When PipelineOS expects the implementation to be done.
    */
   estimatedCompletion?: string;
+}
+
+/**
+ * Make an API key bound to a user (`POST /api/v1/admin/api-keys`, role admin).
+ */
+export interface CreateApiKeyBody {
+  /**
+   * The user the key acts as.
+   */
+  userId: string;
+  /**
+   * What the key is for, e.g. the browser it is installed in.
+   */
+  name: string;
+}
+
+/**
+ * A new API key with its secret (`POST /api/v1/admin/api-keys`); the only time `key` is visible.
+ */
+export interface CreatedApiKey {
+  /**
+   * The key's id (for revoking it).
+   */
+  id: string;
+  /**
+   * The visible part of the key (`dc_<prefix>_...`), to tell keys apart.
+   */
+  prefix: string;
+  /**
+   * The user the key acts as.
+   */
+  userId: string;
+  /**
+   * What the key is for, e.g. the browser it is installed in.
+   */
+  name: string;
+  /**
+   * When the key was made.
+   */
+  createdAt: string;
+  /**
+   * When the key was revoked; `null` while it works.
+   */
+  revokedAt: string | null;
+  /**
+   * When the key was last used (to the minute); `null` if never.
+   */
+  lastUsedAt: string | null;
+  /**
+   * The key itself, for `Authorization: ApiKey <key>`. Shown only in this answer: only its hash is stored.
+   */
+  key: string;
 }
 
 /**
