@@ -1,9 +1,10 @@
+import { readAuditConfig, type AuditConfig } from '@dreamcatcher/audit';
 import { loadConfig, readCommonConfig, type CommonConfig } from '@dreamcatcher/service-kit';
 import { DEVELOPMENT_COMMAND_SERVICE_TOKEN } from './http/service-token.js';
 
 export const SERVICE_NAME = 'command-service';
 
-export interface CommandConfig extends CommonConfig {
+export interface CommandConfig extends CommonConfig, AuditConfig {
   host: string;
   port: number;
   /** The bearer token the gateway presents. */
@@ -18,6 +19,8 @@ export function loadCommandConfig(env: NodeJS.ProcessEnv = process.env): Command
   return loadConfig(
     (reader) => ({
       ...readCommonConfig(reader, SERVICE_NAME),
+      // DATA_KEY_ENCRYPTION_KEY (development default outside production) and DATA_KEY_CACHE_TTL_MS.
+      ...readAuditConfig(reader),
       host: reader.string('HOST', '127.0.0.1'),
       port: reader.int('PORT', 8081, { min: 0, max: 65_535 }),
       token: reader.secret('COMMAND_SERVICE_TOKEN', { developmentDefault: DEVELOPMENT_COMMAND_SERVICE_TOKEN }),

@@ -1,4 +1,5 @@
 // The command service: decides commands and appends their events, idempotently.
+import { createAuditedStore, migrateAudit, PostgresDataKeys } from '@dreamcatcher/audit';
 import { precompileValidators } from '@dreamcatcher/contracts';
 import { createEventStore, eventStoreConfigFrom } from '@dreamcatcher/event-store';
 import { closeServer, connectPostgres, createMetricsRegistry, migrate, runService } from '@dreamcatcher/service-kit';
@@ -11,10 +12,14 @@ await runService(SERVICE_NAME, async (service, logger) => {
   // Compile every contract schema now, so the first command does not pay for it (and a broken schema stops the start).
   precompileValidators();
   await migrate({ url: config.databaseUrl, owner: 'commands', migrations: commandMigrations, logger });
+  await migrateAudit(config.databaseUrl, logger);
   const pool = await connectPostgres({ url: config.databaseUrl, applicationName: SERVICE_NAME }, logger);
   service.onShutdown(() => pool.end());
-  const store = await createEventStore(eventStoreConfigFrom(config, pool), { logger });
-  service.onShutdown(() => store.close());
+  const inner = await createEventStore(eventStoreConfigFrom(config, pool), { logger });
+  service.onShutdown(() => inner.close());
+  // Every append is encrypted (personal fields, under the dream owner's key) and hash-chained.
+  const keys = new PostgresDataKeys(pool, { masterKey: config.dataKeyEncryptionKey, cacheTtlMs: config.dataKeyCacheTtlMs });
+  const store = createAuditedStore(inner, { keys });
 
   const { app, idempotency } = createCommandService({
     store,

@@ -20,7 +20,7 @@ import { backoffDelay, sleep } from '@dreamcatcher/service-kit';
 import { dreamDecider, dreamStreamId, type Dream, type RecordedDreamEvent } from '@dreamcatcher/domain';
 import { formatPosition, WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '@dreamcatcher/event-store';
 import type { CreatedIds, PreparedCommand } from './prepare-command.js';
-import { prepareEvents, type CommandContext } from './prepare-events.js';
+import { dataSubject, prepareEvents, type CommandContext } from './prepare-events.js';
 
 /** The answer to a command that was carried out (or changed nothing). */
 export interface CommandResult extends CreatedIds {
@@ -66,10 +66,11 @@ export async function executeCommand(
     const current = recorded.at(-1)?.revision ?? -1n;
     if (expectedRevision !== undefined && expectedRevision !== current) throw staleRevision(prepared.dreamId, expectedRevision, current);
 
-    const decided = dreamDecider.decide(prepared.command, fold(recorded));
+    const state = fold(recorded);
+    const decided = dreamDecider.decide(prepared.command, state);
     if (decided.length === 0) return { result: noChange(prepared, recorded), created: false, appended: 0 };
 
-    const events = prepareEvents(decided, context);
+    const events = prepareEvents(decided, context, dataSubject(state, decided, context.userId));
     try {
       const appended = await store.appendToStream(streamId, events, { expectedRevision: current });
       const stored = events.map((event, index) => ({ type: event.type, ...appended.events[index]! }));

@@ -4,12 +4,13 @@
  *
  * Every event of one command shares its metadata: who (userId), why (correlationId from
  * the request or new; causationId = the command id), trace context, when (occurredAt, the
- * same clock read that gave the decider its `now`) and the schema version. A later hash
- * chain (`hash`, `previousHash` over the stream) belongs here too, which is why appends
- * go through this function and nowhere else.
+ * same clock read that gave the decider its `now`), whose personal data it holds
+ * (subjectId: the dream's owner) and the schema version. The store this service appends
+ * through (the audited store) encrypts personal fields under the subject's key and chains
+ * every event to the previous one of its stream (`hash`, `previousHash`).
  */
 import { validateEvent, validateMetadata } from '@dreamcatcher/contracts';
-import type { DreamEvent } from '@dreamcatcher/domain';
+import type { Dream, DreamEvent } from '@dreamcatcher/domain';
 import type { EventMetadata, EventToAppend } from '@dreamcatcher/event-store';
 import { eventId } from '../ids/ids.js';
 
@@ -27,9 +28,10 @@ export interface CommandContext {
   tracestate?: string | undefined;
 }
 
-export function eventMetadata(context: CommandContext): EventMetadata {
+export function eventMetadata(context: CommandContext, subjectId: string): EventMetadata {
   return {
     userId: context.userId,
+    subjectId,
     correlationId: context.correlationId,
     causationId: context.commandId,
     commandId: context.commandId,
@@ -43,11 +45,25 @@ export function eventMetadata(context: CommandContext): EventMetadata {
 }
 
 /**
- * Events to append for what the decider returned. An event that breaks its published
- * schema is a bug in the domain, and is refused here rather than stored for ever.
+ * Whose personal data a dream's events hold: its owner, whoever sends the command (an
+ * admin's edit or an integration's sync report is still about the owner's dream). A
+ * command that starts a dream makes its creator the owner.
  */
-export function prepareEvents(events: DreamEvent[], context: CommandContext): EventToAppend[] {
-  const metadata = eventMetadata(context);
+export function dataSubject(state: Dream, events: readonly DreamEvent[], userId: string): string {
+  if (state.exists) return state.ownerId;
+  for (const event of events) {
+    if (event.type === 'DreamCreated' || event.type === 'DreamImported') return event.data.ownerId;
+  }
+  return userId;
+}
+
+/**
+ * Events to append for what the decider returned, about the personal data of `subjectId`.
+ * An event that breaks its published schema is a bug in the domain, and is refused here
+ * rather than stored for ever.
+ */
+export function prepareEvents(events: DreamEvent[], context: CommandContext, subjectId: string): EventToAppend[] {
+  const metadata = eventMetadata(context, subjectId);
   const metadataViolations = validateMetadata(metadata);
   if (metadataViolations.length) throw new ContractBreachError('metadata', metadataViolations);
   return events.map((event, index) => {

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { ENCRYPTED_PREFIX, verifyDream } from '@dreamcatcher/audit';
+import { dreamStreamId } from '@dreamcatcher/domain';
 import { requestHash } from '../idempotency/request-hash.js';
 import { derivedIds } from '../ids/ids.js';
 import { fragmentInput, useCommandService } from '../testing/command-service-fixture.js';
@@ -25,6 +27,7 @@ describe('command service: event metadata', () => {
     for (const event of events) {
       expect(event.metadata).to.deep.equal({
         userId: 'user-1',
+        subjectId: 'user-1',
         correlationId: 'corr-123',
         causationId: commandId,
         commandId,
@@ -60,5 +63,28 @@ describe('command service: event metadata', () => {
     expect(event!.metadata).not.to.have.property('traceparent');
     expect(event!.metadata).not.to.have.property('idempotencyKey');
     expect(event!.metadata.causationId).to.not.equal(correlationId);
+  });
+
+  it("names the dream's owner as data subject whoever acts on it, and stores personal fields encrypted and chained", async () => {
+    const created = await service.post('CreateDream', { title: "Alice's secret plan" }, { userId: 'alice' });
+    const { dreamId } = created.body;
+    expect((await service.post('ChangeDreamDetails', { dreamId, description: 'Edited by an admin' }, { userId: 'root', roles: ['admin'] })).status).to.equal(200);
+    expect((await service.post('ReportSync', { dreamId, status: 'failed', reason: 'PipelineOS was down' }, { userId: 'pipelineos', roles: ['integration'] })).status).to.equal(200);
+
+    const events = await service.events(dreamId);
+    expect(events.map((e) => [e.type, e.metadata.userId, e.metadata.subjectId])).to.deep.equal([
+      ['DreamCreated', 'alice', 'alice'],
+      ['DreamDetailsChanged', 'root', 'alice'],
+      ['DreamSyncFailed', 'pipelineos', 'alice'],
+    ]);
+    // Read through the audited store: decrypted, and the chain is the store's business.
+    expect(events[0]!.data).to.include({ title: "Alice's secret plan" });
+    expect(events[0]!.metadata).not.to.have.property('hash');
+
+    const raw = await service.raw.readStream(dreamStreamId(dreamId));
+    expect((raw[0]!.data as { title: string }).title.startsWith(`${ENCRYPTED_PREFIX}alice:`)).to.equal(true);
+    expect((raw[2]!.data as { reason: string }).reason.startsWith(`${ENCRYPTED_PREFIX}alice:`)).to.equal(true);
+    expect(raw[1]!.metadata.previousHash).to.equal(raw[0]!.metadata.hash);
+    expect(await verifyDream(service.raw, dreamId)).to.deep.include({ ok: true, checked: 3 });
   });
 });

@@ -1,9 +1,12 @@
 /**
- * A command service on a fresh database with the real PostgreSQL event store, listening on
- * port 0, for the integration specs. `post` and `sync` call it over HTTP with the token.
+ * A command service on a fresh database with the real PostgreSQL event store behind the
+ * audited store (encryption and hash chain), as in production, listening on port 0, for
+ * the integration specs. `post` and `sync` call it over HTTP with the token.
  */
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
+import { createAuditedStore, migrateAudit, PostgresDataKeys } from '@dreamcatcher/audit';
 import { createEventStore, type EventStore, type RecordedEvent } from '@dreamcatcher/event-store';
 import { closeServer, connectPostgres, createLogger, createMetricsRegistry, listeningPort, migrate, type Pool, type Registry } from '@dreamcatcher/service-kit';
 import { createTestDatabase, type TestResource } from '@dreamcatcher/service-kit/testing';
@@ -33,8 +36,10 @@ export interface Answer {
 
 export interface CommandServiceFixture {
   pool: Pool;
-  /** The real store; `service` may run on a wrapper of it (see `wrapStore`). */
+  /** The audited store (events read back decrypted, without chain fields); `service` may run on a wrapper of it (see `wrapStore`). */
   store: EventStore;
+  /** The PostgreSQL store underneath: events as stored, ciphertext and chain fields. */
+  raw: EventStore;
   service: CommandService;
   metrics: Registry;
   baseUrl: string;
@@ -56,8 +61,10 @@ export function useCommandService(
     this.timeout(30_000);
     database = await createTestDatabase('dc_command');
     await migrate({ url: database.url, owner: 'commands', migrations: commandMigrations });
+    await migrateAudit(database.url);
     fixture.pool = await connectPostgres({ url: database.url, max: 10 });
-    fixture.store = await createEventStore({ kind: 'postgres', pool: fixture.pool });
+    fixture.raw = await createEventStore({ kind: 'postgres', pool: fixture.pool });
+    fixture.store = createAuditedStore(fixture.raw, { keys: new PostgresDataKeys(fixture.pool, { masterKey: randomBytes(32) }) });
     fixture.metrics = createMetricsRegistry('command-service-test');
     const sink = new Writable({ write: (chunk, _encoding, done) => (fixture.logLines.push(String(chunk)), done()) });
     fixture.service = createCommandService({
