@@ -14,7 +14,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { createEventStore, eventStoreConfigFrom, type EventStore } from '@dreamcatcher/event-store';
+import type { EventStore } from '@dreamcatcher/event-store';
 import { connectPostgres, loadConfig, PROJECTION_NAMES, readCommonConfig, type Pool } from '@dreamcatcher/service-kit';
 import amqplib from 'amqplib';
 import { migrateReadModels } from './migrations.js';
@@ -23,6 +23,7 @@ import { DEFAULT_PAGE_SIZE } from './rebuild/build.js';
 import { progressBar } from './rebuild/progress.js';
 import { rebuildAndSwap, rebuildUntil, verifyProjections, type VerifyReport } from './rebuild/rebuild.js';
 import { listDeadLetters, replayDeadLetters, showDeadLetter, type DeadLetter } from './runtime/dead-letters.js';
+import { openEventStore, readStoreConfig } from './store.js';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -34,7 +35,7 @@ export interface CliIo {
 const processIo: CliIo = { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) };
 
 function readConfig(env: NodeJS.ProcessEnv) {
-  return loadConfig((reader) => readCommonConfig(reader, 'projections-cli'), env);
+  return loadConfig((reader) => ({ ...readCommonConfig(reader, 'projections-cli'), ...readStoreConfig(reader) }), env);
 }
 
 async function withStore<T>(env: NodeJS.ProcessEnv, work: (pool: Pool, store: EventStore) => Promise<T>): Promise<T> {
@@ -43,7 +44,7 @@ async function withStore<T>(env: NodeJS.ProcessEnv, work: (pool: Pool, store: Ev
   const pool = await connectPostgres({ url: config.databaseUrl, max: PROJECTION_NAMES.length + 3, applicationName: 'projections-cli' });
   try {
     await migrateReadModels(config.databaseUrl);
-    const store = await createEventStore(eventStoreConfigFrom(config, pool));
+    const store = await openEventStore(config, pool);
     try {
       return await work(pool, store);
     } finally {

@@ -15,10 +15,10 @@ import {
   startOpsServer,
   closeServer,
 } from '@dreamcatcher/service-kit';
-import { createEventStore, eventStoreConfigFrom } from '@dreamcatcher/event-store';
 import { migrateReadModels } from './migrations.js';
 import { selectProjections } from './registry.js';
 import { storeReader } from './rebuild/build.js';
+import { openEventStore, readStoreConfig } from './store.js';
 import { Projector, projectorOptions } from './runtime/consumer.js';
 import { createProjectorMetrics } from './runtime/metrics.js';
 
@@ -29,6 +29,7 @@ await runService('projector', async (service, logger) => {
     if (unknown.length) env.problem(`PROJECTIONS has unknown projection(s) ${unknown.join(', ')}; known: ${PROJECTION_NAMES.join(', ')}`);
     return {
       ...readCommonConfig(env, 'projector'),
+      ...readStoreConfig(env),
       port: env.int('PORT', 8083, { min: 0, max: 65535 }),
       host: env.string('HOST', '127.0.0.1'),
       projections,
@@ -44,7 +45,7 @@ await runService('projector', async (service, logger) => {
   await migrateReadModels(config.databaseUrl, logger);
   const pool = await connectPostgres({ url: config.databaseUrl, max: projections.length + 4, applicationName: `projector:${names}` }, logger);
   service.onShutdown(() => pool.end());
-  const store = await createEventStore(eventStoreConfigFrom(config, pool), { logger, migrate: true });
+  const store = await openEventStore(config, pool, logger);
   service.onShutdown(() => store.close());
 
   const metrics = createMetricsRegistry('projector');
