@@ -1,8 +1,10 @@
 /**
  * The relay process: `node dist/main.js` (PORT 8082 serves /health, /ready, /metrics only).
  * Config: DATABASE_URL, AMQP_URL, EVENT_STORE (+ EVENTSTORE_CONNECTION_STRING), RELAY_NAME
- * (checkpoint and lock name), RELAY_MAX_IN_FLIGHT, RELAY_LOCK_RETRY_MS.
+ * (checkpoint and lock name), RELAY_MAX_IN_FLIGHT, RELAY_LOCK_RETRY_MS, and the data key
+ * settings of the audited store (DATA_KEY_ENCRYPTION_KEY, DATA_KEY_CACHE_TTL_MS).
  */
+import { createAuditedStore, PostgresDataKeys, readAuditConfig } from '@dreamcatcher/audit';
 import { createEventStore, eventStoreConfigFrom } from '@dreamcatcher/event-store';
 import { closeServer, connectPostgres, createMetricsRegistry, listeningPort, loadConfig, readCommonConfig, runService, startOpsServer } from '@dreamcatcher/service-kit';
 import { startRelay } from './relay.js';
@@ -15,12 +17,18 @@ await runService('relay', async (service, logger) => {
     relayName: env.string('RELAY_NAME', 'main'),
     maxInFlight: env.int('RELAY_MAX_IN_FLIGHT', 500, { min: 1, max: 100_000 }),
     lockRetryMs: env.int('RELAY_LOCK_RETRY_MS', 1_000, { min: 50, max: 60_000 }),
+    ...readAuditConfig(env),
   }));
   const metrics = createMetricsRegistry('relay');
   const pool = await connectPostgres({ url: config.databaseUrl, max: 4, applicationName: 'dreamcatcher-relay' }, logger);
   service.onShutdown(() => pool.end());
-  const store = await createEventStore(eventStoreConfigFrom(config, pool), { logger });
-  service.onShutdown(() => store.close());
+  const inner = await createEventStore(eventStoreConfigFrom(config, pool), { logger });
+  service.onShutdown(() => inner.close());
+  // Integrations act on what they receive (PipelineOS needs a fragment's content), so the relay
+  // reads through the audited store: personal fields decrypted (placeholders once erased), the
+  // hash chain left out of the envelopes. See README "What leaves the system".
+  const keys = new PostgresDataKeys(pool, { masterKey: config.dataKeyEncryptionKey, cacheTtlMs: config.dataKeyCacheTtlMs });
+  const store = createAuditedStore(inner, { keys });
   const relay = await startRelay({
     store,
     pool,
