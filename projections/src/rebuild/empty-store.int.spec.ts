@@ -20,4 +20,20 @@ describe('rebuild of an empty store', function () {
     const { rows } = await pool.query("SELECT count(*)::int AS n FROM read_models.catalogue_brands");
     expect(rows[0].n, 'swapped-in tables carry their reference data').to.equal(5);
   });
+
+  it("removes what a rebuild killed half-way left behind, and nothing of a running one's", async () => {
+    const { pool, store } = database.db;
+    const client = await pool.connect();
+    try {
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const running = `read_models_rebuild_${rows[0]!.pid}_cafe0001`;
+      await client.query(`CREATE SCHEMA read_models_rebuild_4194305_dead0001; CREATE TABLE read_models_rebuild_4194305_dead0001.t (x int); CREATE SCHEMA ${running}`);
+      await rebuildAndSwap({ pool, store, projections: [PROJECTIONS.catalogue] });
+      const { rows: left } = await client.query<{ name: string }>("SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 'read_models_%' ORDER BY 1");
+      expect(left.map((row) => row.name)).to.deep.equal([running]);
+      await client.query(`DROP SCHEMA ${running}`);
+    } finally {
+      client.release();
+    }
+  });
 });

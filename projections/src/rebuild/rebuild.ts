@@ -25,7 +25,7 @@ import { READ_MODELS_SCHEMA } from '../runtime/names.js';
 import type { Projection } from '../runtime/projection.js';
 import { buildInto, DEFAULT_PAGE_SIZE, storeReader, type Progress, type RebuildStore } from './build.js';
 import { compareTables, type TableDifference } from './compare.js';
-import { createIndexes, createProjectionTables, dropSchema, setLogged, swapTables, temporarySchemaName } from './schema.js';
+import { createIndexes, createProjectionTables, dropAbandonedSchemas, dropSchema, setLogged, swapTables, temporarySchemaName } from './schema.js';
 
 export interface RebuildOptions {
   pool: pg.Pool;
@@ -50,15 +50,20 @@ export interface VerifyReport {
   projections: { projection: string; position: string | null; differences: TableDifference[] }[];
 }
 
-/** Another rebuild of the same projection holds this session lock; a second one is refused. */
-async function exclusive<T>(pool: pg.Pool, projections: Projection[], work: () => Promise<T>): Promise<T> {
+/**
+ * Another rebuild of the same projection holds this session lock; a second one is refused.
+ * `work` gets the names of its temporary schemas (tied to this session, see schema.ts).
+ */
+async function exclusive<T>(pool: pg.Pool, projections: Projection[], work: (schemas: { staging: string; retired: string }) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     for (const projection of projections) {
       const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtext('dreamcatcher.rebuild.' || $1)) AS ok", [projection.name]);
       if (!rows[0]!.ok) throw new Error(`a rebuild of ${projection.name} is already running`);
     }
-    return await work();
+    await dropAbandonedSchemas(client);
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    return await work({ staging: temporarySchemaName('rebuild', rows[0]!.pid), retired: temporarySchemaName('retired', rows[0]!.pid) });
   } finally {
     await client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
     client.release();
@@ -132,9 +137,7 @@ function rangeFrom(projections: Projection[], after: bigint | undefined, until: 
 export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildReport> {
   const { pool, store, projections, pageSize = DEFAULT_PAGE_SIZE, logger } = options;
   const started = performance.now();
-  const staging = temporarySchemaName('rebuild');
-  const retired = temporarySchemaName('retired');
-  return exclusive(pool, projections, async () => {
+  return exclusive(pool, projections, async ({ staging, retired }) => {
     try {
       await withClient(pool, (client) => createProjectionTables(client, staging, projections, { deferIndexes: true, unlogged: true }));
       const built = await buildInto(pool, store, projections, staging, rangeFrom(projections, undefined, undefined), { pageSize, ...(options.onProgress && { onProgress: options.onProgress }) });
@@ -172,8 +175,7 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
 /** Rebuilds aside up to each projection's live checkpoint and reports every difference from the live tables. */
 export async function verifyProjections(options: RebuildOptions): Promise<VerifyReport> {
   const { pool, store, projections, pageSize = DEFAULT_PAGE_SIZE } = options;
-  const staging = temporarySchemaName('rebuild');
-  return exclusive(pool, projections, async () => {
+  return exclusive(pool, projections, async ({ staging }) => {
     try {
       // Compared by full scans only: secondary indexes would just slow the build down.
       await withClient(pool, (client) => createProjectionTables(client, staging, projections, { deferIndexes: true, unlogged: true }));

@@ -6,8 +6,24 @@ import { schemaSql } from '../migrations.js';
 import { ownedTables, type Projection } from '../runtime/projection.js';
 import { createIndexSql, createTableSql, qualified } from '../runtime/table.js';
 
-export function temporarySchemaName(purpose: 'rebuild' | 'retired'): string {
-  return `read_models_${purpose}_${randomBytes(4).toString('hex')}`;
+/**
+ * A schema for one rebuild's tables, named after the backend holding the rebuild's session
+ * lock: while that backend lives the rebuild is running, and once it is gone (a rebuild
+ * killed half-way) the schema is litter that the next rebuild removes.
+ */
+export function temporarySchemaName(purpose: 'rebuild' | 'retired', backendPid: number): string {
+  return `read_models_${purpose}_${backendPid}_${randomBytes(4).toString('hex')}`;
+}
+
+/** Drops the temporary schemas of rebuilds whose backend is gone. */
+export async function dropAbandonedSchemas(client: pg.ClientBase): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT nspname AS name FROM pg_namespace
+     WHERE nspname ~ '^read_models_(rebuild|retired)_[0-9]+_'
+       AND split_part(nspname, '_', 4)::int NOT IN (SELECT pid FROM pg_stat_activity)`,
+  );
+  for (const { name } of rows) await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(name)} CASCADE`);
+  return rows.map((row) => row.name);
 }
 
 /**
