@@ -19,3 +19,9 @@ export { getUserActivity, type UserActivity } from './user_activity/queries.js';
 export { searchDreams, type SearchHit } from './dream_search/queries.js';
 export { listBrands, listTags, type BrandEntry, type TagEntry } from './catalogue/queries.js';
 export { DEFAULT_BRANDS, DEFAULT_TAGS } from './catalogue/defaults.js';
+
+// Running projections from code (benchmarks, end-to-end tests, tools).
+export { Projector, projectorOptions, type ProjectorOptions, type ProjectorDependencies } from './runtime/consumer.js';
+export { rebuildAndSwap, verifyProjections, rebuildUntil, type RebuildOptions, type RebuildReport, type VerifyReport } from './rebuild/rebuild.js';
+export { DEFAULT_PAGE_SIZE, storeReader, type Progress } from './rebuild/build.js';
+export { openEventStore } from './store.js';
