@@ -9,3 +9,4 @@ export * from './ops.js';
 export * from './postgres.js';
 export * from './retry.js';
 export * from './topology.js';
+export * from './telemetry/index.js';

@@ -1,5 +1,6 @@
 import { ConfigError } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { startTelemetry, stopTelemetry } from './telemetry/state.js';
 
 export type Closer = () => Promise<unknown> | unknown;
 
@@ -9,9 +10,10 @@ export interface ServiceHandle {
 }
 
 /**
- * The entry point of a service: runs `start`, and on SIGTERM/SIGINT closes what it
- * opened (last opened, first closed) within `graceMs`, then exits. A configuration
- * error is printed with every problem and the process exits 1 before anything opens.
+ * The entry point of a service: starts tracing when the process was armed for it, runs
+ * `start`, and on SIGTERM/SIGINT closes what it opened (last opened, first closed) within
+ * `graceMs`, then exits. A configuration error is printed with every problem and the
+ * process exits 1 before anything opens.
  */
 export async function runService(
   name: string,
@@ -38,6 +40,8 @@ export async function runService(
         logger.warn('error while closing', { error: (error as Error).message });
       }
     }
+    // Spans of the last work go out before the exit (bounded: a collector may be down).
+    await stopTelemetry();
     clearTimeout(timer);
     // Pipes to stdout are asynchronous: let the last log lines out before exiting.
     await logger.close();
@@ -50,6 +54,13 @@ export async function runService(
     logger.error('unhandled rejection', { error: (error as Error)?.message ?? String(error) });
     void shutdown('unhandled rejection', 1);
   });
+
+  try {
+    // Tracing was armed by the `--import` entry (telemetry/register.ts), if at all; it gets its service name here.
+    if (await startTelemetry(name)) logger.info('tracing started');
+  } catch (error) {
+    logger.warn('tracing not started', { error: (error as Error).message });
+  }
 
   try {
     await start({ onShutdown: (closer) => closers.push(closer) }, logger);

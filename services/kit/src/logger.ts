@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import winston from 'winston';
+import { activeTraceIds } from './telemetry/context.js';
 
 /** What a log line knows about the work in progress (a request, a command, a message). */
 export interface LogContext {
@@ -47,9 +48,10 @@ function redact(value: unknown, depth = 0): unknown {
 }
 
 // Mutates `info` in place: winston keeps its level and message under symbol keys that must survive.
+// The active span's ids tie a line to its trace (absent when nothing is traced).
 const addContextAndRedact = winston.format((info) => {
   const { level: _level, message: _message, ...rest } = info;
-  const fields = redact({ ...currentLogContext(), ...rest }) as Record<string, unknown>;
+  const fields = redact({ ...activeTraceIds(), ...currentLogContext(), ...rest }) as Record<string, unknown>;
   for (const key of Object.keys(rest)) delete info[key];
   return Object.assign(info, fields);
 });
@@ -61,12 +63,14 @@ export interface LoggerOptions {
   stream?: NodeJS.WritableStream;
 }
 
+// winston formats a line before its transports drop it for its level: check the level first,
+// so that per-event debug lines cost nothing when debug is off.
 function wrap(logger: winston.Logger, root = logger): Logger {
   return {
-    error: (message, fields) => logger.error(message, fields),
-    warn: (message, fields) => logger.warn(message, fields),
-    info: (message, fields) => logger.info(message, fields),
-    debug: (message, fields) => logger.debug(message, fields),
+    error: (message, fields) => void logger.error(message, fields),
+    warn: (message, fields) => void (logger.isWarnEnabled() && logger.warn(message, fields)),
+    info: (message, fields) => void (logger.isInfoEnabled() && logger.info(message, fields)),
+    debug: (message, fields) => void (logger.isDebugEnabled() && logger.debug(message, fields)),
     child: (fields) => wrap(logger.child(fields), root),
     close: () =>
       new Promise<void>((resolve) => {

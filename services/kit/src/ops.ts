@@ -7,6 +7,12 @@ import type { Logger } from './logger.js';
 export interface CheckResult {
   ok: boolean;
   detail?: string;
+  /**
+   * Set on a failed check that means "working, but behind" (a projection past its lag
+   * threshold) rather than "broken": a caller that only needs the service to be up (the
+   * gateway checking its dependencies) may count it as up. See `onlyBehind`.
+   */
+  behind?: boolean;
 }
 
 export type ReadinessCheck = () => Promise<CheckResult> | CheckResult;
@@ -32,6 +38,17 @@ async function runCheck(check: ReadinessCheck): Promise<CheckResult> {
 export async function readiness(checks: Record<string, ReadinessCheck>): Promise<{ ready: boolean; checks: Record<string, CheckResult> }> {
   const entries = await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await runCheck(check)] as const));
   return { ready: entries.every(([, result]) => result.ok), checks: Object.fromEntries(entries) };
+}
+
+/**
+ * Whether a `/ready` answer says "not ready" only because of checks marked `behind`: the
+ * service is up and connected, its data is merely stale.
+ */
+export function onlyBehind(body: unknown): boolean {
+  const checks = (body as { checks?: unknown } | null)?.checks;
+  if (typeof checks !== 'object' || checks === null) return false;
+  const failed = Object.values(checks as Record<string, Partial<CheckResult>>).filter((check) => check?.ok !== true);
+  return failed.length > 0 && failed.every((check) => check.behind === true);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

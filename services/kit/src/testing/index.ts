@@ -112,3 +112,4 @@ export async function closeVhostConnections(vhost: string): Promise<number> {
   for (const pid of pids) await rabbitmqctl('close_connection', pid, 'closed by test');
   return pids.length;
 }
+export { useInMemoryTracing, type InMemoryTracing } from './tracing.js';
