@@ -70,6 +70,10 @@ COPY --from=build /app/gateway/dist gateway/dist
 # Inside a container the services must listen on every interface, not the loopback default.
 ENV HOST=0.0.0.0 \
     PORT=8080
+# Every service loads the kit's telemetry entry before its main module, whatever command
+# starts it; the entry arms tracing only when OTEL_EXPORTER_OTLP_ENDPOINT is set, and
+# never for `node -e` (the health check below).
+ENV NODE_OPTIONS="--import=/app/services/kit/dist/telemetry/register.js"
 EXPOSE 8080
 # The node image's unprivileged user (uid 1000); the files above stay owned by root, read-only to it.
 USER node

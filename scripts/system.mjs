@@ -44,10 +44,13 @@ export function planSystem({ ports, env = {} }) {
   return [command, relay, ...projectors, gateway];
 }
 
+/** Loaded before each service's main module: arms tracing when OTEL_EXPORTER_OTLP_ENDPOINT (or TELEMETRY_SPANS_DIR) asks for it. */
+const TELEMETRY = '@dreamcatcher/service-kit/telemetry';
+
 /** `source`: run TypeScript through tsx (tests); `dist`: run the compiled build (npm start). */
 function commandLine(entry, mode) {
-  if (mode === 'source') return [process.execPath, ['--conditions=dreamcatcher-source', '--import', 'tsx', entry]];
-  return [process.execPath, [entry.replace('/src/', '/dist/').replace(/\.ts$/, '.js')]];
+  if (mode === 'source') return [process.execPath, ['--conditions=dreamcatcher-source', '--import', 'tsx', '--import', TELEMETRY, entry]];
+  return [process.execPath, ['--import', TELEMETRY, entry.replace('/src/', '/dist/').replace(/\.ts$/, '.js')]];
 }
 
 /**
