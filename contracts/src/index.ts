@@ -24,3 +24,4 @@ export {
   type Violation,
 } from './validation.js';
 export { openApiDocument, openApiOperations, toExpressPath, type OpenApiOperation } from './openapi.js';
+export { responseContract, validateHttpResponse, type HttpAnswer, type ResponseContract } from './http-responses.js';

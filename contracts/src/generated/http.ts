@@ -5,7 +5,7 @@
  */
 
 import type { AddFragment, AddTodo, ArchiveDream, AttachDocument, CaptureFragment, ChangeDreamDetails, ChangeDreamStatus, ChangeTodo, CompleteImplementation, CompleteTodo, CreateDream, DeleteDream, EditFragment, ImportDream, RemoveFragment, RemoveTodo, ReplaceTodos, ReportSync, RequestImplementation, SetDreamTags } from './commands.js';
-import type { Brand, CaptureMode, CodeSnippet, Document, DreamStatus, Fragment, Tags, Todo, TodoPriority, TodoSource, TodoStatus } from './common.js';
+import type { Brand, CaptureMode, CodeSnippet, DreamStatus, Tags, TodoPriority, TodoSource, TodoStatus } from './common.js';
 import type { EventEnvelope } from './envelope.js';
 
 /**
@@ -148,11 +148,22 @@ export interface AttachDocumentBody {
 }
 
 /**
- * Every brand with the number of the caller's dreams in it (`GET /api/v1/brands`).
+ * The brand catalogue with the number of the caller's dreams in each brand (`GET /api/v1/brands`), in the catalogue's order.
  */
 export interface BrandCounts {
   items: {
-    brand: Brand;
+    /**
+     * The brand, as dreams and the `brand` filter name it.
+     */
+    id: Brand;
+    /**
+     * Display name, e.g. `BC Studio`.
+     */
+    name: string;
+    /**
+     * Display colour (CSS, e.g. `#F97316`); `null` when the catalogue has none.
+     */
+    color: string | null;
     /**
      * Dreams of the caller with this brand.
      */
@@ -219,7 +230,7 @@ export type ChangeTodoBody = {
 };
 
 /**
- * What a command answers: where the dream stands now. `revision` is also the `ETag`; pass `position` as `X-Min-Position` to read your own write.
+ * What a command answers: where the dream stands now. `revision` is also the `ETag`; pass `position` as `X-Min-Position` to read your own write. The answer is 201 when the command created the dream.
  */
 export interface CommandAnswer {
   /**
@@ -235,14 +246,6 @@ export interface CommandAnswer {
    */
   position: string;
   /**
-   * The correlation id of the request (also the `X-Correlation-Id` response header).
-   */
-  correlationId?: string;
-  /**
-   * Whether the command created the dream (capture without `dreamId`, create, import).
-   */
-  created?: boolean;
-  /**
    * The fragment the command added (capture, add fragment).
    */
   fragmentId?: string;
@@ -255,11 +258,40 @@ export interface CommandAnswer {
    */
   documentId?: string;
   /**
-   * Types of the events the command wrote, in order; empty when it changed nothing.
+   * The fragments an import added, in the order sent.
    *
    * @maxItems 2000
    */
-  events?: string[];
+  fragmentIds?: string[];
+  /**
+   * The todos of the list after an import or `PUT /todos`, in the order sent (kept ones keep their id).
+   *
+   * @maxItems 2000
+   */
+  todoIds?: string[];
+  /**
+   * The events the command wrote, in order; empty when it changed nothing.
+   *
+   * @maxItems 2000
+   */
+  events: {
+    /**
+     * The event's id (the AMQP `messageId`).
+     */
+    eventId: string;
+    /**
+     * The event type, e.g. `FragmentCaptured`.
+     */
+    type: string;
+    /**
+     * Its revision in the dream's stream.
+     */
+    revision: string;
+    /**
+     * Its store position.
+     */
+    position: string;
+  }[];
 }
 
 /**
@@ -339,6 +371,36 @@ export interface CreatedApiKey {
 }
 
 /**
+ * A document attached to a dream, as the detail shows it (metadata only; the file is not stored).
+ */
+export interface DocumentDetail {
+  /**
+   * The document within the dream.
+   */
+  documentId: string;
+  /**
+   * Title of an attached document.
+   */
+  title: string;
+  /**
+   * The file name of the document.
+   */
+  fileName: string;
+  /**
+   * MIME type of the document, e.g. `application/pdf` (empty when the browser does not know it).
+   */
+  fileType: string;
+  /**
+   * Size of the document in bytes.
+   */
+  size: number;
+  /**
+   * When the document was attached.
+   */
+  attachedAt: string;
+}
+
+/**
  * A dream with everything it holds (`GET /api/v1/dreams/{id}`). `revision` is also the `ETag`, for `If-Match` on edits.
  */
 export interface DreamDetail {
@@ -396,17 +458,23 @@ export interface DreamDetail {
   /**
    * Fragments in capture order.
    */
-  fragments: Fragment[];
+  fragments: FragmentDetail[];
   /**
    * Todos in the order they were added.
    */
-  todos: Todo[];
-  documents: Document[];
+  todos: TodoDetail[];
   /**
-   * Where the hand-over to PipelineOS stands.
+   * Documents in the order they were attached.
+   */
+  documents: DocumentDetail[];
+  /**
+   * Where the hand-over to PipelineOS stands; `null` until implementation is first requested.
    */
   implementation: {
-    status: 'none' | 'requested' | 'completed';
+    /**
+     * `requested` until PipelineOS reports the set-up, then `completed` (a new request makes it `requested` again).
+     */
+    status: 'requested' | 'completed';
     /**
      * When implementation was last requested.
      */
@@ -429,25 +497,40 @@ export interface DreamDetail {
      * When PipelineOS reported the set-up.
      */
     completedAt: string | null;
-  };
+  } | null;
   /**
-   * Where syncing to PipelineOS stands.
+   * Where syncing to PipelineOS stands: the outcome of the last report.
    */
   sync: {
+    /**
+     * `unsynced` until the first report; then the outcome of the last one.
+     */
     status: 'unsynced' | 'synced' | 'failed';
+    /**
+     * The project of the last successful sync (kept after a later failure).
+     */
+    pipelineosProjectId: string | null;
     /**
      * When the dream was last synced.
      */
     syncedAt: string | null;
-    pipelineosProjectId: string | null;
     /**
-     * When the last sync failed (cleared by a later success).
+     * The last failed report (kept after a later success; `status` says which is current).
      */
-    failedAt: string | null;
+    lastFailure: {
+      /**
+       * Why it failed.
+       */
+      reason: string;
+      /**
+       * When it failed.
+       */
+      at: string;
+    } | null;
     /**
-     * Why the last sync failed.
+     * How many reports failed so far.
      */
-    reason: string | null;
+    failureCount: number;
   };
   /**
    * The revision of the dream's stream this detail reflects (the `ETag`, quoted).
@@ -635,6 +718,53 @@ export interface EventPage {
 }
 
 /**
+ * A fragment as the detail of a dream shows it (the `dream_detail` read model).
+ */
+export interface FragmentDetail {
+  /**
+   * The fragment within the dream (the `fragmentId` of its events and of the fragment routes).
+   */
+  fragmentId: string;
+  /**
+   * Title of a captured fragment.
+   */
+  title: string;
+  /**
+   * The captured conversation text.
+   */
+  content: string;
+  /**
+   * Lowercase id of the AI platform the fragment came from, e.g. `chatgpt`, `claude`, `gemini`.
+   */
+  source: string;
+  /**
+   * Address of the conversation; `null` when none was captured.
+   */
+  url: string | null;
+  mode: CaptureMode;
+  /**
+   * Features or ideas extracted from the conversation.
+   *
+   * @maxItems 100
+   */
+  features: string[];
+  /**
+   * Code found in the conversation.
+   *
+   * @maxItems 100
+   */
+  codeSnippets: CodeSnippet[];
+  /**
+   * When the extension captured the conversation.
+   */
+  capturedAt: string;
+  /**
+   * When the fragment was captured or last edited.
+   */
+  updatedAt: string;
+}
+
+/**
  * Whether a dream's history is intact: the hash chain of its events recomputed (`GET /api/v1/audit/dreams/{id}/verify`).
  */
 export interface HistoryVerification {
@@ -738,6 +868,52 @@ export interface RequestImplementationBody {
    * Notes for the people or agents implementing the dream.
    */
   notes?: string;
+}
+
+/**
+ * The caller's dreams that match a full-text search (`GET /api/v1/search`), best match first: one hit per dream, at most `limit`.
+ */
+export interface SearchResults {
+  /**
+   * @maxItems 100
+   */
+  items: {
+    /**
+     * The dream.
+     */
+    id: string;
+    /**
+     * Title of a dream (3..500 characters; the domain re-checks after trimming).
+     */
+    title: string;
+    status: DreamStatus;
+    brand: Brand;
+    tags: Tags;
+    /**
+     * When the dream last changed.
+     */
+    updated: string;
+    /**
+     * How well the best match ranks (higher is better); comparable within one answer only.
+     */
+    rank: number;
+    /**
+     * HTML-safe text around the best match, with the matches wrapped in `<mark>`.
+     */
+    snippet: string;
+    /**
+     * Where the best match is: the dream's own text (title, description, summary) or a fragment.
+     */
+    matchedIn: 'dream' | 'fragment';
+    /**
+     * The fragment of the best match; `null` when it is in the dream's own text.
+     */
+    fragmentId: string | null;
+    /**
+     * How many of the dream's fragments match.
+     */
+    matchingFragments: number;
+  }[];
 }
 
 /**
@@ -874,10 +1050,13 @@ export interface SyncSessionAnswer {
     /**
      * Whether the answer was stored earlier under the same key (nothing was written now).
      */
-    replayed?: boolean;
+    replayed: boolean;
+    /**
+     * The command's answer, when it was carried out (2xx).
+     */
     answer?: CommandAnswer;
     /**
-     * Why the item failed.
+     * Why the item failed (any status but 2xx).
      */
     error?: {
       /**
@@ -921,14 +1100,108 @@ export interface SyncStatus {
 }
 
 /**
- * The tags the caller uses, with the number of dreams carrying each, most used first (`GET /api/v1/tags`).
+ * The default tags and the caller's own, with the number of the caller's dreams carrying each (`GET /api/v1/tags`): the defaults in the catalogue's order, then the caller's other tags, most used first.
  */
 export interface TagCounts {
   items: {
-    tag: string;
+    /**
+     * The tag, as dreams and the `tag` filter name it.
+     */
+    id: string;
+    /**
+     * Display name (the tag itself for a tag that is not in the catalogue).
+     */
+    name: string;
+    /**
+     * Display colour (CSS); `null` for a tag that is not in the catalogue.
+     */
+    color: string | null;
+    /**
+     * Catalogue category, e.g. `technology`; `null` for a tag that is not in the catalogue.
+     */
+    category: string | null;
+    /**
+     * Whether the tag is one of the catalogue's defaults (else only the caller uses it).
+     */
+    isDefault: boolean;
     /**
      * Dreams of the caller with this tag.
      */
     dreamCount: number;
   }[];
+}
+
+/**
+ * A todo as the detail of a dream shows it (the `dream_detail` read model); absent optional fields are `null`.
+ */
+export interface TodoDetail {
+  /**
+   * The todo within the dream (the `todoId` of its events, of the todo routes and of `PUT /todos`).
+   */
+  todoId: string;
+  /**
+   * Title of a todo.
+   */
+  title: string;
+  /**
+   * Details of the todo.
+   */
+  description: string | null;
+  /**
+   * Free-form category, e.g. `backend`.
+   */
+  category: string | null;
+  priority: TodoPriority;
+  status: TodoStatus;
+  /**
+   * When the todo is due: a date-time or a date (`YYYY-MM-DD`).
+   */
+  deadline: string | null;
+  source: TodoSource;
+  /**
+   * Who works on the todo.
+   */
+  assignedTo: string | null;
+  /**
+   * When the todo was added.
+   */
+  createdAt: string;
+  /**
+   * When the todo last changed.
+   */
+  updatedAt: string;
+  /**
+   * When the todo was completed; `null` unless its status is `completed`.
+   */
+  completedAt: string | null;
+}
+
+/**
+ * How much the caller has and when they last changed or captured something (`GET /api/v1/me/activity`, the `user_activity` read model).
+ */
+export interface UserActivity {
+  /**
+   * Dreams of the caller (not deleted).
+   */
+  dreamCount: number;
+  /**
+   * Fragments in those dreams.
+   */
+  fragmentCount: number;
+  /**
+   * Todos in those dreams.
+   */
+  todoCount: number;
+  /**
+   * Completed todos in those dreams.
+   */
+  completedTodos: number;
+  /**
+   * When one of the caller's dreams last changed; `null` if never.
+   */
+  lastUpdate: string | null;
+  /**
+   * When the caller last captured a fragment; `null` if never.
+   */
+  lastCapture: string | null;
 }

@@ -50,6 +50,15 @@ export function validatorFor(id: string): ValidateFunction {
   return validate;
 }
 
+/**
+ * Compiles a schema that is not one of the package's files (e.g. a schema written inline in
+ * the OpenAPI document) in the same instance, so that it may `$ref` the package's schemas by
+ * their `$id`. Callers cache the result.
+ */
+export function compileSchema(schema: Record<string, unknown>): ValidateFunction {
+  return getRegistry().ajv.compile(schema);
+}
+
 /** Every schema file the validators know (read once). */
 export function schemaFiles(): readonly SchemaFile[] {
   return getRegistry().files;
