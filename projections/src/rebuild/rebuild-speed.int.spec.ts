@@ -16,7 +16,7 @@ describe('rebuild speed', function () {
 
   it('rebuilds a projection at a good fraction of the speed of reading the events', async () => {
     const { pool, store } = database.db;
-    const events = await appendInterleaved(store, bulkScripts(500, 40, { prefix: 'speed-user' }));
+    const events = await appendInterleaved(store, bulkScripts(300, 40, { prefix: 'speed-user' }));
     // The store returns nothing above the oldest transaction still running in the cluster: wait until all is readable.
     await eventually(async () => (await store.headPosition()) === events.at(-1)!.position, { what: 'every event readable', timeoutMs: 20_000 });
     const started = performance.now();

@@ -40,7 +40,7 @@ describe('projector killed mid-batch', function () {
   }
 
   it('restarts, ends correct, and matches a rebuild', async () => {
-    const events = await appendInterleaved(database.db.store, bulkScripts(80, 30, { prefix: 'crash-user' }));
+    const events = await appendInterleaved(database.db.store, bulkScripts(60, 30, { prefix: 'crash-user' }));
     for (const event of events) publishEnvelope(test.broker.publisher, event);
     await test.broker.publisher.waitForConfirms();
     const last = events.at(-1)!.position;
