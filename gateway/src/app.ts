@@ -8,7 +8,9 @@ import express, { type Express } from 'express';
 import type { EventStore } from '@dreamcatcher/event-store';
 import { CHECKPOINT_CHANNEL, DREAM_CHANGES_CHANNEL } from '@dreamcatcher/projections';
 import { handleOpsRequest, type Logger, type Pool, type ReadinessCheck, type Registry } from '@dreamcatcher/service-kit';
+import type { AuditAccess } from './audit/audit-access.js';
 import { auditRoutes } from './audit/audit-routes.js';
+import { erasureRoutes } from './audit/erasure-route.js';
 import { apiKeyRoutes } from './auth/api-key-routes.js';
 import { principalForApiKey } from './auth/api-keys.js';
 import type { VerifyToken } from './auth/jwt.js';
@@ -46,7 +48,10 @@ export interface GatewayDeps {
   logger: Logger;
   /** The gateway's own tables (API keys). */
   pool: Pool;
+  /** The undecorated store: live replays and lag read only positions, types and stream ids from it. */
   eventStore: EventStore;
+  /** Audited views of the store (decrypted), for history, audit and erasure. */
+  audit: AuditAccess;
   readModels: ReadModels;
   commands: CommandServiceClient;
   verifyToken: VerifyToken;
@@ -104,9 +109,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     ...commandRoutes(commands),
     ...syncSessionRoutes(commands),
     ...queryRoutes(readModels, watch, settings.readYourWritesTimeoutMs),
-    ...historyRoutes(eventStore),
-    ...auditRoutes(eventStore),
+    ...historyRoutes(deps.audit),
+    ...auditRoutes(deps.audit, logger),
     ...apiKeyRoutes(pool),
+    ...erasureRoutes(deps.audit, logger),
     ...liveRoutes(authenticator, { hub, replay, heartbeatMs }),
     { method: 'get', path: '/openapi.json', handlers: [(_req, res) => void res.json(deps.openApi())] },
   ];

@@ -1,3 +1,4 @@
+import { readAuditConfig, type AuditConfig } from '@dreamcatcher/audit';
 import { readCommonConfig, type CommonConfig, type EnvReader } from '@dreamcatcher/service-kit';
 
 export const DEVELOPMENT_JWT_SECRET = 'dev-secret-change-me';
@@ -8,7 +9,7 @@ export type JwtConfig =
   | { kind: 'secret'; secret: string; issuer?: string | undefined; audience?: string | undefined }
   | { kind: 'jwks'; jwksUrl: string; issuer: string; audience: string };
 
-export interface GatewayConfig extends CommonConfig {
+export interface GatewayConfig extends CommonConfig, AuditConfig {
   port: number;
   host: string;
   jwt: JwtConfig;
@@ -59,6 +60,8 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
   }
   return {
     ...readCommonConfig(env, 'gateway'),
+    // DATA_KEY_ENCRYPTION_KEY (development default outside production), DATA_KEY_CACHE_TTL_MS.
+    ...readAuditConfig(env),
     port: env.int('PORT', 8080, { min: 0, max: 65535 }),
     host: env.string('HOST', '127.0.0.1'),
     jwt: readJwt(env),

@@ -18,7 +18,7 @@ describe('gateway configuration', () => {
     } catch (error) {
       expect(error).to.be.instanceOf(ConfigError);
       const problems = (error as ConfigError).problems.join('\n');
-      expect(problems).to.match(/JWT_SECRET/).and.match(/COMMAND_SERVICE_TOKEN/);
+      expect(problems).to.match(/JWT_SECRET/).and.match(/COMMAND_SERVICE_TOKEN/).and.match(/DATA_KEY_ENCRYPTION_KEY/);
     }
   });
 

@@ -1,11 +1,12 @@
 /**
- * Starts the gateway on real resources: the database (its API key table migrated), the
- * event store, the notification listener, the command service client and the token
+ * Starts the gateway on real resources: the database (its API key and data key tables
+ * migrated), the event store and its audited views, the notification listener, the command service client and the token
  * verifier, then listens. `main.ts` runs this under the kit's service lifecycle; tests
  * run it on port 0 against their own database.
  */
 import type { Server } from 'node:http';
 import pg from 'pg';
+import { migrateAudit, PostgresDataKeys } from '@dreamcatcher/audit';
 import { createEventStore, eventStoreConfigFrom, type EventStore } from '@dreamcatcher/event-store';
 import { openApiDocument } from '@dreamcatcher/contracts';
 import {
@@ -19,6 +20,7 @@ import {
   type Registry,
 } from '@dreamcatcher/service-kit';
 import { createGateway, CHECKPOINT_CHANNEL, DREAM_CHANGES_CHANNEL, type Gateway } from './app.js';
+import { auditAccess } from './audit/audit-access.js';
 import { apiKeyMigrations } from './auth/api-keys.js';
 import { createTokenVerifier } from './auth/jwt.js';
 import type { GatewayConfig } from './config.js';
@@ -46,10 +48,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   };
   try {
     await migrate({ url: config.databaseUrl, owner: 'gateway', migrations: apiKeyMigrations, logger });
+    // The data keys' table, which erasure writes to (idempotent; the command service migrates it too).
+    await migrateAudit(config.databaseUrl, logger);
     const pool = await connectPostgres({ url: config.databaseUrl, applicationName: 'gateway', max: 20 }, logger);
     closers.push(() => pool.end());
     const eventStore = await createEventStore(eventStoreConfigFrom(config, pool), { logger });
     closers.push(() => eventStore.close());
+    const keys = new PostgresDataKeys(pool, { masterKey: config.dataKeyEncryptionKey, cacheTtlMs: config.dataKeyCacheTtlMs });
     const listener = startNotificationListener({
       connect: () => new pg.Client({ connectionString: config.databaseUrl, application_name: 'gateway-listener' }),
       channels: [CHECKPOINT_CHANNEL, DREAM_CHANGES_CHANNEL],
@@ -66,6 +71,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       logger,
       pool,
       eventStore,
+      audit: auditAccess(eventStore, keys),
       readModels,
       commands,
       verifyToken: createTokenVerifier(config.jwt),

@@ -1,48 +1,58 @@
+/**
+ * Auditors' routes (role `auditor`), every user's history through the audited store with
+ * the hash chain shown:
+ *
+ * - `GET /audit/events` — the whole store in commit order, a page at a time, filtered;
+ * - `GET /audit/events/export` — a range of it as NDJSON, streamed;
+ * - `GET /audit/dreams/:id/events` — one dream, deleted ones included, in revision order;
+ * - `GET /audit/dreams/:id/state?revision=|at=` — the dream as it was then;
+ * - `GET /audit/dreams/:id/verify` — its hash chain recomputed.
+ */
 import type { RequestHandler } from 'express';
-import { dreamStreamId } from '@dreamcatcher/domain';
-import type { EventStore } from '@dreamcatcher/event-store';
-import { AppError, NotFoundError } from '@dreamcatcher/service-kit/errors';
+import { dreamStateAt, encodeCursor, readDreamHistoryPage, readHistoryPage, toHistoryVerification, verifyDream, type PointInHistory } from '@dreamcatcher/audit';
+import type { Logger } from '@dreamcatcher/service-kit';
+import { NotFoundError } from '@dreamcatcher/service-kit/errors';
 import { requireAuth } from '../auth/middleware.js';
 import { uuidParam } from '../dreams/path-ids.js';
 import { QueryReader } from '../http/query-params.js';
 import type { RouteSpec } from '../http/routes.js';
-import { toEventView } from './event-views.js';
-import { stateAt, type PointInHistory } from './state-at.js';
-import { readStreamPage } from './stream-page.js';
+import type { AuditAccess } from './audit-access.js';
+import { exportHandler } from './export-route.js';
+import { asQueryErrors, AUDIT_PAGE, readHistoryFilter } from './history-query.js';
 
-/**
- * `GET /audit/events?from=&limit=`: the whole history in commit order, every user's.
- * `from` is exclusive (a position already seen); `nextCursor` is the `from` of the next
- * page, null once the page reached the current end of the store.
- */
-function allEventsHandler(store: EventStore): RequestHandler {
+/** A revision no stream reaches: the state "now". */
+const LATEST = 2n ** 63n - 1n;
+
+function allEventsHandler({ auditorStore }: AuditAccess): RequestHandler {
   return async (req, res) => {
     const query = new QueryReader(req);
+    const cursor = query.string('cursor', { max: 500 });
     const from = query.position('from');
-    const limit = query.int('limit', { fallback: 100, min: 1, max: 1000 });
+    if (cursor !== undefined && from !== undefined) query.violations.push({ path: '/query', message: 'give cursor or from, not both' });
+    const limit = query.int('limit', AUDIT_PAGE);
+    const filter = readHistoryFilter(query);
     query.done();
-    const page = await store.readAll({ ...(from !== undefined && { after: from }), maxCount: limit });
-    const last = page.events.at(-1)?.position;
-    res.json({ items: page.events.map(toEventView), nextCursor: page.isEnd || last === undefined ? null : last.toString() });
+    const after = cursor ?? (from === undefined ? undefined : encodeCursor({ scope: 'all', after: from }));
+    res.json(await asQueryErrors(() => readHistoryPage(auditorStore, { ...filter, limit, ...(after !== undefined && { after }) })));
   };
 }
 
-/** `GET /audit/dreams/:id/events`: one dream's events, whoever owns it. */
-function dreamEventsHandler(store: EventStore): RequestHandler {
+function dreamEventsHandler({ auditorStore }: AuditAccess): RequestHandler {
   return async (req, res) => {
     const dreamId = uuidParam(req, 'id');
     const query = new QueryReader(req);
-    const from = query.position('cursor') ?? 0n;
-    const limit = query.int('limit', { fallback: 100, min: 1, max: 1000 });
+    const after = query.string('cursor', { max: 500 });
+    const limit = query.int('limit', AUDIT_PAGE);
+    const filter = readHistoryFilter(query);
     query.done();
-    const page = await readStreamPage(store, dreamStreamId(dreamId), from, limit);
-    if (page.items.length === 0 && from === 0n) throw new NotFoundError('Dream not found');
+    const page = await asQueryErrors(() => readDreamHistoryPage(auditorStore, dreamId, { ...filter, limit, ...(after !== undefined && { after }) }));
+    // A first page without a filter is empty only for a stream without events.
+    if (page.items.length === 0 && after === undefined && Object.keys(filter).length === 0) throw new NotFoundError('Dream not found');
     res.json(page);
   };
 }
 
-/** `GET /audit/dreams/:id/state?at=|revision=`: the dream as it was then. */
-function stateHandler(store: EventStore): RequestHandler {
+function stateHandler({ auditorStore }: AuditAccess): RequestHandler {
   return async (req, res) => {
     const dreamId = uuidParam(req, 'id');
     const query = new QueryReader(req);
@@ -51,24 +61,31 @@ function stateHandler(store: EventStore): RequestHandler {
     if (at !== undefined && Number.isNaN(Date.parse(at))) query.violations.push({ path: '/query/at', message: 'must be a date-time' });
     if (at !== undefined && revision !== undefined) query.violations.push({ path: '/query', message: 'give at or revision, not both' });
     query.done();
-    const point: PointInHistory = revision !== undefined ? { revision } : at !== undefined ? { at } : {};
-    const state = stateAt(dreamId, await store.readStream(dreamStreamId(dreamId)), point);
-    if (!state) throw new NotFoundError('Dream not found');
+    const point: PointInHistory = revision !== undefined ? { revision } : at !== undefined ? { at } : { revision: LATEST };
+    const state = await asQueryErrors(() => dreamStateAt(auditorStore, dreamId, point));
+    // No events by then: the dream did not exist yet (or never did).
+    if (!state) throw new NotFoundError(at !== undefined || revision !== undefined ? 'The dream had no events by then' : 'Dream not found');
     res.json(state);
   };
 }
 
-/** Verification needs the hash chain events do not carry yet: answered honestly as not implemented. */
-const verifyHandler: RequestHandler = () => {
-  throw new AppError(501, 'not_implemented', 'History verification is not available yet');
-};
+function verifyHandler({ auditorStore }: AuditAccess): RequestHandler {
+  return async (req, res) => {
+    const dreamId = uuidParam(req, 'id');
+    const result = await verifyDream(auditorStore, dreamId);
+    if (result.checked === 0) throw new NotFoundError('Dream not found');
+    // 200 whether intact or not: a broken chain is the answer, not an error of the request.
+    res.json(toHistoryVerification(result));
+  };
+}
 
-export function auditRoutes(store: EventStore): RouteSpec[] {
+export function auditRoutes(access: AuditAccess, logger: Logger): RouteSpec[] {
   const auditor = requireAuth('auditor');
   return [
-    { method: 'get', path: '/audit/events', handlers: [auditor, allEventsHandler(store)] },
-    { method: 'get', path: '/audit/dreams/:id/events', handlers: [auditor, dreamEventsHandler(store)] },
-    { method: 'get', path: '/audit/dreams/:id/state', handlers: [auditor, stateHandler(store)] },
-    { method: 'get', path: '/audit/dreams/:id/verify', handlers: [auditor, (req, _res, next) => (uuidParam(req, 'id'), next()), verifyHandler] },
+    { method: 'get', path: '/audit/events', handlers: [auditor, allEventsHandler(access)] },
+    { method: 'get', path: '/audit/events/export', handlers: [auditor, exportHandler(access, logger)] },
+    { method: 'get', path: '/audit/dreams/:id/events', handlers: [auditor, dreamEventsHandler(access)] },
+    { method: 'get', path: '/audit/dreams/:id/state', handlers: [auditor, stateHandler(access)] },
+    { method: 'get', path: '/audit/dreams/:id/verify', handlers: [auditor, verifyHandler(access)] },
   ];
 }

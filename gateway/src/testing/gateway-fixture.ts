@@ -1,11 +1,13 @@
 /**
  * The gateway on a fresh database, listening on port 0, with a real command service
- * (in-process, same database and event store) behind it, for the integration specs.
+ * (in-process, same database and event store, appending through the audited store)
+ * behind it, for the integration specs.
  * `call` speaks HTTP to it; `token` signs real HS256 tokens with its secret.
  */
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { SignJWT } from 'jose';
+import { createAuditedStore, migrateAudit, PostgresDataKeys, readAuditConfig } from '@dreamcatcher/audit';
 import { createCommandService, commandMigrations } from '@dreamcatcher/command-service';
 import { createEventStore, type EventStore } from '@dreamcatcher/event-store';
 import { migrateReadModels } from '@dreamcatcher/projections';
@@ -40,6 +42,7 @@ export interface GatewayFixture {
   url: string;
   /** A pool of the test's own on the gateway's database. */
   pool: Pool;
+  /** The gateway's store, undecorated: events as stored (ciphertext, chain fields). */
   store: EventStore;
   logLines: string[];
   token(sub: string, roles?: string[], claims?: Record<string, unknown>): Promise<string>;
@@ -70,10 +73,13 @@ export function useGateway({ env = {}, commandService = true, readModels = false
     let commandUrl = 'http://127.0.0.1:9';
     if (commandService) {
       await migrate({ url: database.url, owner: 'commands', migrations: commandMigrations });
+      await migrateAudit(database.url);
       commandPool = await connectPostgres({ url: database.url, max: 5 });
       commandStore = await createEventStore({ kind: 'postgres', pool: commandPool });
+      // As in production: the command service appends through the audited store, with the gateway's master key.
+      const { dataKeyEncryptionKey } = loadConfig(readAuditConfig, env);
       const service = createCommandService({
-        store: commandStore,
+        store: createAuditedStore(commandStore, { keys: new PostgresDataKeys(commandPool, { masterKey: dataKeyEncryptionKey }) }),
         pool: commandPool,
         logger: createLogger({ service: 'command-test', level: 'error' }),
         metrics: createMetricsRegistry('command-test'),

@@ -35,6 +35,7 @@ export { eraseSubject, erasureEventId, userStreamId, USER_DATA_ERASED, type Eras
 export { readDreamHistoryPage, readHistoryPage, MAX_HISTORY_LIMIT, type HistoryPage, type HistoryPageOptions } from './history/history-page.js';
 export { exportNdjson, type ExportOptions, type ExportRange, type ExportResult } from './history/export-ndjson.js';
 export { toEventView, type EventView } from './history/event-view.js';
+export { decodeCursor, encodeCursor, type HistoryCursor } from './history/cursor.js';
 export type { HistoryFilter } from './history/filter.js';
 
 export { dreamStateAt, type DreamStateAt, type PointInHistory } from './time-travel/dream-state-at.js';
