@@ -1,0 +1,103 @@
+/**
+ * Services under test run as their own processes, as in production: their CPU is not the
+ * load generator's, and their memory can be read from the kernel. Peak RSS is the
+ * kernel's high-water mark (`VmHWM`), so no sampling can miss a spike.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Extra node options for every service process (e.g. `--cpu-prof --cpu-prof-dir=prof`), from BENCH_NODE_OPTIONS. */
+export const SERVICE_NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? '';
+
+/** How a service of this repository starts from its sources: tsx, then the kit's telemetry entry (a no-op unless tracing is configured), as the system scripts start them. */
+export const SOURCE_ARGS = ['--conditions=dreamcatcher-source', '--import', 'tsx', '--import', '@dreamcatcher/service-kit/telemetry'];
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Peak resident set size of a live process, in MB (undefined once it has gone). */
+export async function peakRssMb(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ServiceProcess {
+  name: string;
+  url: string;
+  pid: number | undefined;
+  /** The last lines the process wrote, for error messages. */
+  tail(): string;
+  stop(): Promise<void>;
+}
+
+/** Runs a TypeScript entry of this repository as a service process and waits until `readyPath` answers 200. */
+export async function startService(name: string, entry: string, env: Record<string, string>, port: number, readyPath = '/health'): Promise<ServiceProcess> {
+  const child: ChildProcess = spawn(process.execPath, [...SOURCE_ARGS, entry], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_OPTIONS: SERVICE_NODE_OPTIONS, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    if (lines.length > 40) lines.splice(0, lines.length - 40);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  const service: ServiceProcess = {
+    name,
+    url,
+    pid: child.pid,
+    tail: () => lines.join('\n'),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  try {
+    await waitForHttp(`${url}${readyPath}`, 60_000, () => child.exitCode !== null);
+  } catch (error) {
+    await service.stop();
+    throw new Error(`${name} did not start: ${(error as Error).message}\n${service.tail()}`);
+  }
+  return service;
+}
+
+async function waitForHttp(url: string, timeoutMs: number, exited: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline && !exited()) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+      last = `${res.status}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(exited() ? 'the process exited' : `${url} not ready after ${timeoutMs} ms: ${last}`);
+}
