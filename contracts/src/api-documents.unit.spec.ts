@@ -71,12 +71,14 @@ GET /api/v1/tags
 GET /api/v1/live
 GET /api/v1/ws
 GET /api/v1/audit/events
+GET /api/v1/audit/events/export
 GET /api/v1/audit/dreams/:id/events
 GET /api/v1/audit/dreams/:id/state
 GET /api/v1/audit/dreams/:id/verify
 POST /api/v1/admin/api-keys
 GET /api/v1/admin/api-keys
 DELETE /api/v1/admin/api-keys/:id
+POST /api/v1/admin/users/:id/erase
 GET /api/v1/openapi.json
 GET /health
 GET /ready

@@ -1205,3 +1205,37 @@ export interface UserActivity {
    */
   lastCapture: string | null;
 }
+
+/**
+ * A user's personal data erased by crypto-shredding (`POST /api/v1/admin/users/{id}/erase`): their data key destroyed and `UserDataErased` recorded. Repeating the erasure answers the same event.
+ */
+export interface UserErasure {
+  /**
+   * The user whose personal data was erased (the data subject).
+   */
+  subjectId: string;
+  /**
+   * When the key was destroyed (the first time).
+   */
+  erasedAt: string;
+  /**
+   * Whether this request destroyed a key (false: erased before, or the user never stored personal data).
+   */
+  destroyedKey: boolean;
+  /**
+   * The stream of the `UserDataErased` event: `user-<userId>`.
+   */
+  streamId: string;
+  /**
+   * The `UserDataErased` event (the same for every repeat).
+   */
+  eventId: string;
+  /**
+   * Its revision in its stream.
+   */
+  revision: string;
+  /**
+   * Its store position: pass as `X-Min-Position` to read once the projections have dropped the user's rows.
+   */
+  position: string;
+}
