@@ -13,6 +13,7 @@ export const PROJECTIONS = ['dream_summary', 'dream_detail', 'sync_status', 'use
 export const DEVELOPMENT_ENV = {
   JWT_SECRET: 'dev-secret-change-me',
   COMMAND_SERVICE_TOKEN: 'dev-command-token-change-me',
+  DATA_KEY_ENCRYPTION_KEY: 'ZHJlYW1jYXRjaGVyLWRldi1kYXRhLWtleS0wMDAwMDA=', // 32 bytes; wraps every data key of the audited store
 };
 
 /**
