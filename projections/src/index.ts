@@ -4,6 +4,8 @@
  */
 export { READ_MODELS_SCHEMA, READER_ROLE, USER_ID_SETTING, CHECKPOINT_CHANNEL, DREAM_CHANGES_CHANNEL } from './runtime/names.js';
 export { readCheckpoints, parseCheckpointNotification } from './runtime/checkpoints.js';
+export { describeLag, lagOf, measureLag, type Lag, type LagStore } from './runtime/lag.js';
+export { projectionLagGauges, type LagSources } from './runtime/metrics.js';
 export { withReaderScope, type Queryable } from './runtime/reader-scope.js';
 export { parseDreamChange, type DreamChange, type DreamChangeKind } from './dream_detail/changes.js';
 export { migrations, migrateReadModels } from './migrations.js';

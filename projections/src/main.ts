@@ -2,9 +2,12 @@
  * The projector service. `PROJECTIONS=dream_summary,dream_detail` (default: all) selects
  * which projections this process runs; each consumes its own queue on its own channel of
  * one broker connection. Ops endpoints on PORT (default 8083): `/ready` when the broker is
- * connected and the database answers.
+ * connected, the database answers and every projection of the process is at most
+ * PROJECTOR_READY_MAX_LAG_SECONDS behind the store head (a lag marked `behind`, which the
+ * gateway does not count against its own readiness).
  */
 import {
+  connectionGauges,
   connectAmqp,
   connectPostgres,
   createMetricsRegistry,
@@ -19,8 +22,10 @@ import { migrateReadModels } from './migrations.js';
 import { selectProjections } from './registry.js';
 import { storeReader } from './rebuild/build.js';
 import { openEventStore, readStoreConfig } from './store.js';
+import { readCheckpoints } from './runtime/checkpoints.js';
 import { Projector, projectorOptions } from './runtime/consumer.js';
-import { createProjectorMetrics } from './runtime/metrics.js';
+import { describeLag } from './runtime/lag.js';
+import { createProjectorMetrics, projectionLagGauges } from './runtime/metrics.js';
 
 await runService('projector', async (service, logger) => {
   const config = loadConfig((env) => {
@@ -37,6 +42,7 @@ await runService('projector', async (service, logger) => {
       prefetch: env.int('PROJECTOR_PREFETCH', 500, { min: 1, max: 65_535 }),
       retryAttempts: env.int('PROJECTOR_RETRY_ATTEMPTS', 4, { min: 1, max: 100 }),
       retryDelayMs: env.int('PROJECTOR_RETRY_DELAY_MS', 100, { min: 1, max: 60_000 }),
+      readyMaxLagSeconds: env.int('PROJECTOR_READY_MAX_LAG_SECONDS', 30, { min: 1, max: 86_400 }),
     };
   });
   const projections = selectProjections(config.projections);
@@ -73,6 +79,23 @@ await runService('projector', async (service, logger) => {
   service.onShutdown(() => amqp.close());
   service.onShutdown(() => Promise.all(projectors.map((projector) => projector.stop())));
 
+  connectionGauges(metrics, { database: () => pool.query('SELECT 1'), broker: () => amqp.connected });
+  const lag = projectionLagGauges(
+    metrics,
+    {
+      store,
+      checkpoints: async () => new Map(Object.entries(await readCheckpoints(pool))),
+      onError: (error) => logger.warn('could not measure projection lag', { error: error.message }),
+    },
+    projections.map((projection) => projection.name),
+  );
+  const caughtUp = async () => {
+    const behind = [...(await lag())].filter(([, { seconds }]) => seconds > config.readyMaxLagSeconds);
+    if (!behind.length) return { ok: true };
+    const detail = `${behind.map(([projection, value]) => describeLag(projection, value)).join('; ')} (threshold ${config.readyMaxLagSeconds} s)`;
+    return { ok: false, behind: true, detail };
+  };
+
   const server = await startOpsServer({
     service: 'projector',
     port: config.port,
@@ -85,6 +108,7 @@ await runService('projector', async (service, logger) => {
         await pool.query('SELECT 1');
         return { ok: true };
       },
+      caughtUp,
     },
   });
   service.onShutdown(() => closeServer(server));

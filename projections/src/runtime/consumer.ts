@@ -16,7 +16,9 @@ import {
   declareQueue,
   DEAD_LETTER_EXCHANGE,
   projectionQueueDeclaration,
+  ROOT_CONTEXT,
   sleep,
+  withContext,
   withLogContext,
   type ChannelModel,
   type ConfirmChannel,
@@ -27,11 +29,12 @@ import {
 import { applyBatch, type BatchResult, type StreamReader } from './apply-batch.js';
 import { lockProjection } from './checkpoints.js';
 import { deadLetterHeaders } from './dead-letters.js';
-import { decodeEnvelope, type ProjectionEvent } from './events.js';
+import { decodeEnvelope } from './events.js';
 import { isTransient, StoppedError } from './failures.js';
-import type { ProjectorMetrics } from './metrics.js';
+import type { FailureKind, ProjectorMetrics } from './metrics.js';
 import { READ_MODELS_SCHEMA } from './names.js';
 import type { Projection } from './projection.js';
+import { traceApply, type Applying } from './tracing.js';
 
 /** Everything about how one projection consumes, in one place. */
 export interface ProjectorOptions {
@@ -133,7 +136,8 @@ export class Projector {
 
   private kick(): void {
     if (this.draining) return;
-    this.draining = new Promise<void>((resolve) => setImmediate(resolve))
+    // Detached from the delivery that happened to start the drain: each batch traces its own messages.
+    this.draining = withContext(ROOT_CONTEXT, () => new Promise<void>((resolve) => setImmediate(resolve)))
       .then(() => this.drain())
       .catch((error: Error) => {
         if (!(error instanceof StoppedError)) this.logger.error('projector stopped processing', { error: error.message });
@@ -155,21 +159,23 @@ export class Projector {
   }
 
   private async process(channel: ConfirmChannel, messages: ConsumeMessage[]): Promise<void> {
-    const events: { message: ConsumeMessage; event: ProjectionEvent }[] = [];
+    const events: Applying[] = [];
     for (const message of messages) {
       try {
         events.push({ message, event: decodeEnvelope(message.content) });
       } catch (error) {
+        this.failed('undecodable');
         await this.deadLetter(channel, message, error as Error, 0);
       }
     }
     if (events.length) {
       try {
-        await this.untilNoOutage(() => this.commit(events.map((item) => item.event)));
+        await this.untilNoOutage(() => this.commit(events));
       } catch (error) {
         if (error instanceof StoppedError) throw error;
+        this.failed('batch');
         this.logger.warn('batch failed, applying its messages one by one', { messages: events.length, error: (error as Error).message });
-        for (const item of events) await this.applyAlone(channel, item.message, item.event);
+        for (const item of events) await this.applyAlone(channel, item);
       }
     }
     try {
@@ -180,15 +186,16 @@ export class Projector {
     }
   }
 
-  private async applyAlone(channel: ConfirmChannel, message: ConsumeMessage, event: ProjectionEvent): Promise<void> {
+  private async applyAlone(channel: ConfirmChannel, item: Applying): Promise<void> {
     const { attempts, initialDelayMs, maxDelayMs } = this.options.retry;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.untilNoOutage(() => this.commit([event]));
+        await this.untilNoOutage(() => this.commit([item]));
         return;
       } catch (error) {
         if (error instanceof StoppedError) throw error;
-        if (attempt >= attempts) return this.deadLetter(channel, message, error as Error, attempt);
+        this.failed('message');
+        if (attempt >= attempts) return this.deadLetter(channel, item.message, error as Error, attempt);
         await sleep(backoffDelay(attempt - 1, initialDelayMs, maxDelayMs), this.stopping.signal);
       }
     }
@@ -201,6 +208,7 @@ export class Projector {
         return await work();
       } catch (error) {
         if (!isTransient(error)) throw error;
+        this.failed('outage');
         const delayMs = backoffDelay(attempt, this.options.retry.initialDelayMs, 5_000);
         this.logger.warn('dependency unavailable, retrying the batch', { error: (error as Error).message, delayMs });
         await sleep(delayMs, this.stopping.signal);
@@ -208,25 +216,36 @@ export class Projector {
     }
   }
 
-  private async commit(events: ProjectionEvent[]): Promise<BatchResult> {
+  /** One transaction for `items`, traced (see tracing.ts); each event is logged at debug level with its correlation id. */
+  private async commit(items: Applying[]): Promise<BatchResult> {
     const { projection, schema } = this.options;
+    const events = items.map((item) => item.event);
     const timer = this.deps.metrics?.batchSeconds.startTimer({ projection: projection.name });
-    const client = await this.deps.pool.connect();
-    let result: BatchResult;
-    try {
-      await client.query('BEGIN');
-      await lockProjection(client, projection.name);
-      result = await applyBatch(client, projection, events, { schema, readStream: this.deps.readStream, notify: true });
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    const result = await traceApply(projection.name, items, async () => {
+      const client = await this.deps.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await lockProjection(client, projection.name);
+        const applied = await applyBatch(client, projection, events, { schema, readStream: this.deps.readStream, notify: true });
+        await client.query('COMMIT');
+        return applied;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    });
     timer?.();
     this.record(result);
+    for (const { eventId, type, position, metadata } of events) {
+      this.logger.debug('event projected', { eventId, type, position: position.toString(), correlationId: metadata.correlationId, userId: metadata.userId, checkpoint: result.checkpoint?.toString() });
+    }
     return result;
+  }
+
+  private failed(kind: FailureKind): void {
+    this.deps.metrics?.failures.inc({ projection: this.name, kind });
   }
 
   private record(result: BatchResult): void {

@@ -90,6 +90,11 @@ export async function inSpan<T>(name: string, options: SpanOptions, work: (span:
   }
 }
 
+/** `parent` with `span` as its current span: the context to run a span's work in, or to link to it. */
+export function contextWithSpan(span: Span, parent: Context = context.active()): Context {
+  return trace.setSpan(parent, span);
+}
+
 /** Runs `work` with `ctx` active (e.g. detached from whatever context scheduled it). */
 export function withContext<T>(ctx: Context, work: () => T): T {
   return context.with(ctx, work);
