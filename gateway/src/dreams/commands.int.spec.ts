@@ -139,7 +139,8 @@ describe('gateway: commands', () => {
       expect(reply.body.sessionId).to.equal(session.sessionId);
       expect(reply.body.items.map((item: { status: number }) => item.status)).to.deep.equal([200, 201]);
       const again = await gw.call('POST', '/sync-sessions', { token: alice, body: session });
-      expect(again.body.items.map((item: { status: number }) => item.status)).to.deep.equal([200, 201]);
+      expect(again.body.items.map((item: { status: number; replayed: boolean }) => [item.status, item.replayed])).to.deep.equal([[200, true], [201, true]]);
+      expect(again.body.items[1].answer).to.deep.equal(reply.body.items[1].answer);
       expect(await gw.store.readStream(dreamStreamId(created.body.dreamId))).to.have.length(2);
     });
 

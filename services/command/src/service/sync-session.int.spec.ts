@@ -22,24 +22,29 @@ describe('command service: sync sessions', () => {
     expect(first.headers.get('x-correlation-id')).to.equal('sync-corr');
     const statuses = first.body.items.map((item: { idempotencyKey: string; status: number }) => [item.idempotencyKey, item.status]);
     expect(statuses).to.deep.equal([['sync-1', 201], ['sync-2', 400], ['sync-3', 404], ['sync-4', 200], ['sync-5', 404]]);
-    expect(first.body.items[0].result.dreamId).to.equal(dreamId);
+    expect(first.body.items[0].answer.dreamId).to.equal(dreamId);
     expect(first.body.items[1].error.code).to.equal('validation_failed');
-    expect(first.body.items[1]).not.to.have.property('result');
+    expect(first.body.items[1]).not.to.have.property('answer');
+    expect(first.body.items.map((item: { replayed: boolean }) => item.replayed)).to.deep.equal([false, false, false, false, false]);
     expect(first.body.items[4].error.code).to.equal('unknown_command');
     const afterFirst = await service.events(dreamId);
     expect(afterFirst.map((e) => e.type)).to.deep.equal(['DreamImported', 'FragmentCaptured']);
     expect(afterFirst.every((e) => e.metadata.correlationId === 'sync-corr')).to.equal(true);
 
-    // The same batch again: the same answers, nothing appended.
+    // The same batch again: the same answers, stored ones replayed, nothing appended.
     const resent = await service.sync(batch(''));
-    expect(resent.body.items).to.deep.equal(first.body.items);
+    const withoutReplayed = (items: { replayed: boolean }[]) => items.map(({ replayed: _replayed, ...rest }) => rest);
+    expect(withoutReplayed(resent.body.items)).to.deep.equal(withoutReplayed(first.body.items));
+    // Invalid items (400, unknown command) are refused before their key is held, so nothing of theirs is stored.
+    expect(resent.body.items.map((item: { replayed: boolean }) => item.replayed)).to.deep.equal([true, false, true, true, false]);
     expect(await service.events(dreamId)).to.have.length(2);
 
     // With the broken item fixed: only it is carried out now.
     const fixed = await service.sync(batch('Fixed title'));
     expect(fixed.body.items.map((item: { status: number }) => item.status)).to.deep.equal([201, 200, 404, 200, 404]);
-    expect(fixed.body.items[0]).to.deep.equal(first.body.items[0]);
-    expect(fixed.body.items[3]).to.deep.equal(first.body.items[3]);
+    expect(fixed.body.items[0]).to.deep.equal({ ...first.body.items[0], replayed: true });
+    expect(fixed.body.items[3]).to.deep.equal({ ...first.body.items[3], replayed: true });
+    expect(fixed.body.items[1]).to.include({ status: 200, replayed: false });
     expect((await service.events(dreamId)).map((e) => e.type)).to.deep.equal(['DreamImported', 'FragmentCaptured', 'FragmentCaptured']);
   });
 

@@ -3,7 +3,8 @@
  * Items are handled in order, each on its own and under its own Idempotency-Key, and each
  * gets its own result; one failing item does not stop the others. A batch that half
  * failed can therefore be sent again as it is: the items that succeeded replay their first
- * answers and append nothing, the others are tried again.
+ * answers and append nothing, the others are tried again. Each item's outcome has the shape of
+ * the contract's `SyncSessionAnswer` item: `answer` (2xx) or `error`, and `replayed`.
  */
 import { randomUUID } from 'node:crypto';
 import { ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
@@ -22,7 +23,9 @@ export interface SyncSessionRequest {
 export interface SyncItemResult {
   idempotencyKey: string;
   status: number;
-  result?: CommandResult;
+  /** The answer was stored under this key earlier: nothing was written now. */
+  replayed: boolean;
+  answer?: CommandResult;
   error?: ErrorBody['error'];
 }
 
@@ -66,10 +69,11 @@ export async function handleSyncSession(handleCommand: HandleCommand, session: S
   const items: SyncItemResult[] = [];
   for (const item of session.items) {
     const outcome = await handleCommand({ type: item.command.type, data: item.command.data, metadata, idempotencyKey: item.idempotencyKey });
+    const { status, replayed } = outcome;
     items.push(
       'error' in outcome.body
-        ? { idempotencyKey: item.idempotencyKey, status: outcome.status, error: outcome.body.error }
-        : { idempotencyKey: item.idempotencyKey, status: outcome.status, result: outcome.body },
+        ? { idempotencyKey: item.idempotencyKey, status, replayed, error: outcome.body.error }
+        : { idempotencyKey: item.idempotencyKey, status, replayed, answer: outcome.body },
     );
   }
   return { ...(session.sessionId !== undefined && { sessionId: session.sessionId }), items, correlationId };
