@@ -23,13 +23,13 @@ function listFilter(req: Request, brand?: Brand): DreamListFilter {
   return { ...filter, ...(chosenBrand && { brand: chosenBrand }), ...(status && { status }), ...(tag && { tag }), ...(q && { q }), ...(cursor && { cursor }) };
 }
 
-function pageRequest(req: Request, extra: { q?: boolean } = {}): { limit: number; cursor?: string; q?: string } {
+/** Search answers the best `limit` hits in one piece: ranked results have no cursor. */
+function searchRequest(req: Request): { q: string; limit: number } {
   const query = new QueryReader(req);
   const limit = query.int('limit', { fallback: 20, min: 1, max: 100 });
-  const cursor = query.string('cursor', { max: 500 });
-  const q = extra.q ? query.string('q', { max: 200, required: true }) : undefined;
+  const q = query.string('q', { max: 200, required: true });
   query.done();
-  return { limit, ...(cursor && { cursor }), ...(q && { q }) };
+  return { q: q!, limit };
 }
 
 const found = <T>(value: T | undefined): T => {
@@ -68,11 +68,10 @@ export function queryRoutes(models: ReadModels, watch: CheckpointWatch, timeoutM
       res.json(await models.getSyncStatus(userOf(req)));
     }),
     get('/me/activity', READS.activity, async (req, res) => {
-      res.json(await models.getUserActivity(userOf(req), pageRequest(req)));
+      res.json(await models.getUserActivity(userOf(req)));
     }),
     get('/search', READS.search, async (req, res) => {
-      const { q, ...page } = pageRequest(req, { q: true });
-      res.json(await models.searchDreams(userOf(req), { ...page, q: q! }));
+      res.json(await models.searchDreams(userOf(req), searchRequest(req)));
     }),
     get('/brands', READS.catalogue, async (req, res) => {
       res.json(await models.listBrands(userOf(req)));

@@ -20,19 +20,16 @@ export interface DreamListFilter {
   cursor?: string;
 }
 
-export interface PageRequest {
-  limit: number;
-  cursor?: string;
-}
-
 export interface ReadModels {
   listDreams(userId: string, filter: DreamListFilter): Promise<Page>;
   /** Undefined when the caller has no such dream (absent, deleted or someone else's). */
   getDreamDetail(userId: string, dreamId: string): Promise<unknown | undefined>;
   getDreamStatistics(userId: string, dreamId: string): Promise<unknown | undefined>;
   getSyncStatus(userId: string): Promise<unknown>;
-  getUserActivity(userId: string, page: PageRequest): Promise<unknown>;
-  searchDreams(userId: string, search: PageRequest & { q: string }): Promise<unknown>;
+  /** The caller's counts (user_activity), zeros for a caller with nothing yet. */
+  getUserActivity(userId: string): Promise<unknown>;
+  /** The best `limit` hits, best first (not paged). */
+  searchDreams(userId: string, search: { q: string; limit: number }): Promise<unknown>;
   listBrands(userId: string): Promise<unknown>;
   listTags(userId: string): Promise<unknown>;
   /** Every projection's checkpoint (the last store position it applied). */
