@@ -47,7 +47,10 @@ describe('e2e: the HTTP API', function () {
       expect(detail.body).to.include({ id: dreamId, title: 'Offline-first habit tracker', brand: 'bc-studio', fragmentCount: 1, revision: '1' });
       expect(detail.headers.get('etag')).to.equal('"1"');
       expect(detail.body.fragments).to.have.length(1);
-      expect(detail.body.fragments[0]).to.include({ title: 'Streak logic', source: 'chatgpt' });
+      // Children carry the ids that commands and their paths use.
+      expect(detail.body.fragments[0]).to.include({ fragmentId, title: 'Streak logic', source: 'chatgpt', url: 'https://chat.openai.com/c/streaks' });
+      expect(detail.body).to.include({ implementation: null });
+      expect(detail.body.sync).to.deep.equal({ status: 'unsynced', pipelineosProjectId: null, syncedAt: null, lastFailure: null, failureCount: 0 });
     });
 
     it('lists it, filtered by brand, status, tag and text, and by the brand route', async () => {
@@ -99,9 +102,14 @@ describe('e2e: the HTTP API', function () {
       advance(await api.call('DELETE', `/dreams/${dreamId}/todos/${second.body.todoId}`, { token: alice }));
       const stats = await api.read(`/dreams/${dreamId}/statistics`, alice, last);
       expect(stats.body).to.deep.equal({ fragmentCount: 1, todoCount: 1, completedTodos: 1, documentCount: 0, completionPercentage: 100 });
-      advance(await api.call('PUT', `/dreams/${dreamId}/todos`, { token: alice, body: { todos: [{ todoId: first.body.todoId, title: 'Design the check-in table' }, { title: 'Weekly summary' }] } }));
+      const replaced = advance(await api.call('PUT', `/dreams/${dreamId}/todos`, { token: alice, body: { todos: [{ todoId: first.body.todoId, title: 'Design the check-in table' }, { title: 'Weekly summary' }] } }));
       const detail = await api.read(`/dreams/${dreamId}`, alice, last);
-      expect(detail.body.todos.map((t: { title: string }) => t.title)).to.deep.equal(['Design the check-in table', 'Weekly summary']);
+      expect(detail.body.todos.map((t: { todoId: string; title: string }) => [t.todoId, t.title])).to.deep.equal([
+        [first.body.todoId, 'Design the check-in table'],
+        [replaced.body.todoIds[1], 'Weekly summary'],
+      ]);
+      expect(detail.body.todos[0]).to.include({ status: 'completed', description: null });
+      expect(detail.body.todos[0].completedAt).to.be.a('string');
     });
 
     it('attaches a document, requests an implementation, and takes the reports of an integration', async () => {
@@ -112,7 +120,8 @@ describe('e2e: the HTTP API', function () {
       const detail = await api.read(`/dreams/${dreamId}`, alice, last);
       expect(detail.body).to.include({ documentCount: 1, synced: true, pipelineosProjectId: 'pos-1' });
       expect(detail.body.implementation).to.include({ status: 'completed', ticketsCreated: 3 });
-      expect(detail.body.sync).to.include({ status: 'synced', pipelineosProjectId: 'pos-1' });
+      expect(detail.body.sync).to.include({ status: 'synced', pipelineosProjectId: 'pos-1', failureCount: 0 });
+      expect(detail.body.documents[0]).to.include({ title: 'Brief', fileName: 'brief.pdf', size: 1234 }).and.have.property('documentId').that.is.a('string');
       const status = await api.read('/sync/status', alice, last);
       expect(status.body).to.include({ totalDreams: 2, syncedDreams: 1, unsyncedDreams: 1 });
       expect(status.body.lastSync).to.be.a('string');
@@ -128,22 +137,26 @@ describe('e2e: the HTTP API', function () {
       expect(history.body.items.find((e: { type: string }) => e.type === 'DreamSynced').metadata.userId).to.equal('pipelineos');
       const page = await api.call('GET', `/dreams/${dreamId}/history?limit=2`, { token: alice });
       expect(page.body.items).to.have.length(2);
-      expect(page.body.nextCursor).to.equal('2');
+      const rest = await api.call('GET', `/dreams/${dreamId}/history?limit=2&cursor=${encodeURIComponent(page.body.nextCursor)}`, { token: alice });
+      expect(rest.body.items.map((e: { revision: string }) => e.revision)).to.deep.equal(['2', '3']);
     });
 
     it("serves the caller's activity, search, brands and tags", async () => {
       const activity = await api.read('/me/activity', alice, last);
-      expect(activity.status).to.equal(200);
+      expect(activity.body).to.include({ dreamCount: 2, fragmentCount: 1, todoCount: 2, completedTodos: 1 });
+      expect(activity.body.lastCapture).to.be.a('string');
       const search = await api.read('/search?q=streaks', alice, last);
-      expect(search.status).to.equal(200);
-      expect(search.body.items.map((hit: { id: string }) => hit.id)).to.include(dreamId);
+      const hit = search.body.items.find((item: { id: string }) => item.id === dreamId);
+      expect(hit).to.include({ matchedIn: 'fragment', fragmentId, matchingFragments: 1 });
+      expect(hit.snippet).to.match(/<mark>Streak/i);
       expect((await api.call('GET', '/search', { token: alice })).status).to.equal(400);
       const brands = await api.read('/brands', alice, last);
-      // Entries name their brand or tag as `brand`/`tag` (the contract) or `id` (the catalogue projection).
-      expect(brands.body.items.find((b: { brand?: string; id?: string }) => (b.brand ?? b.id) === 'bc-studio')).to.include({ dreamCount: 1 });
+      expect(brands.body.items.map((b: { id: string }) => b.id)).to.deep.equal(['personal', 'bc-innovations', 'bc-studio', 'mpgworldwide', 'accordingto']);
+      expect(brands.body.items.find((b: { id: string }) => b.id === 'bc-studio')).to.deep.equal({ id: 'bc-studio', name: 'BC Studio', color: '#F97316', dreamCount: 1 });
       const tags = await api.read('/tags', alice, last);
-      const used = tags.body.items.filter((t: { dreamCount: number }) => t.dreamCount > 0).map((t: { tag?: string; id?: string }) => t.tag ?? t.id);
-      expect(used).to.include.members(['mobile', 'coaching']);
+      const used = tags.body.items.filter((t: { dreamCount: number }) => t.dreamCount > 0);
+      expect(used.map((t: { id: string }) => t.id)).to.include.members(['mobile', 'coaching']);
+      expect(used.find((t: { id: string }) => t.id === 'coaching')).to.include({ isDefault: false, color: null });
     });
 
     it("keeps it from everyone else: another user gets 404 and none of its data", async () => {
@@ -174,6 +187,8 @@ describe('e2e: the HTTP API', function () {
       expect(state.body).to.include({ dreamId, revision: '1' });
       expect(state.body.state).to.include({ title: 'Offline-first habit tracker' });
       expect(state.body.state.fragments).to.have.length(1);
+      // Before its first event the dream did not exist: 404, not a made-up revision.
+      expect((await api.call('GET', `/audit/dreams/${dreamId}/state?at=2000-01-01T00:00:00Z`, { token: auditor })).status).to.equal(404);
       for (const path of ['/audit/events', `/audit/dreams/${dreamId}/events`]) expect((await api.call('GET', path, { token: alice })).status, path).to.equal(403);
       expect((await api.call('POST', `/dreams/${dreamId}/todos`, { token: auditor, body: { title: 'Auditors do not write' } })).status).to.equal(403);
     });
@@ -198,12 +213,14 @@ describe('e2e: the HTTP API', function () {
       }
     });
 
-    it('serves its OpenAPI document, and says plainly that history verification is not there yet', async () => {
+    it('serves its OpenAPI document, and verifies the history of a dream for auditors', async () => {
       const document = await api.call('GET', '/openapi.json');
       expect(document.status).to.equal(200);
       expect(document.body.paths).to.have.property('/api/v1/dreams/{id}');
-      const verify = await api.call('GET', '/audit/dreams/3f6c2a1e-8b4d-4c7a-9e21-5d0f7b8a9c14/verify', { token: auditor });
-      expect(verify.status).to.equal(501);
+      const created = await api.call('POST', '/dreams', { token: alice, body: { title: 'A dream to verify' } });
+      const verify = await api.call('GET', `/audit/dreams/${created.body.dreamId}/verify`, { token: auditor });
+      expect(verify.body).to.include({ dreamId: created.body.dreamId, intact: true, eventCount: 1, headRevision: '0' });
+      expect((await api.call('GET', '/audit/dreams/3f6c2a1e-8b4d-4c7a-9e21-5d0f7b8a9c14/verify', { token: auditor })).status).to.equal(404);
     });
   });
 
@@ -250,8 +267,10 @@ describe('e2e: the HTTP API', function () {
       const first = await api.call('POST', '/sync-sessions', { token: alice, body: session });
       expect(first.status).to.equal(200);
       expect(first.body.items.map((item: { status: number }) => item.status)).to.deep.equal([201, 404]);
+      expect(first.body.items[0]).to.include({ replayed: false }).and.have.nested.property('answer.dreamId');
+      expect(first.body.items[1]).to.nested.include({ replayed: false, 'error.code': 'not_found' });
       const again = await api.call('POST', '/sync-sessions', { token: alice, body: session });
-      expect(again.body.items[0]).to.deep.equal(first.body.items[0]);
+      expect(again.body.items[0]).to.deep.equal({ ...first.body.items[0], replayed: true });
     });
 
     it('waits at most the read-your-writes timeout and says when the answer is stale', async () => {

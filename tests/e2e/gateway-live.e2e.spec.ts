@@ -3,7 +3,7 @@
  * connections once the dream_detail projector has applied it, and nobody else's.
  */
 import { expect } from 'chai';
-import { openSse, openWs } from '@dreamcatcher/gateway/testing';
+import { openWs } from '@dreamcatcher/gateway/testing';
 import { Api, aCapture, gatewaySystem, uniqueUser } from './gateway-system.js';
 
 /** Projectors apply changes within a second or so; allow for a loaded machine. */
@@ -25,8 +25,8 @@ describe('e2e: live updates', function () {
 
   it("pushes a capture to the owner's /live and /ws as the projections apply it, and to nobody else", async () => {
     const system = await gatewaySystem();
-    const live = await openSse(`${system.api}/live`, { authorization: `Bearer ${ownerToken}` });
-    const strangerLive = await openSse(`${system.api}/live`, { authorization: `Bearer ${strangerToken}` });
+    const live = await api.live({ authorization: `Bearer ${ownerToken}` });
+    const strangerLive = await api.live({ authorization: `Bearer ${strangerToken}` });
     const ws = await openWs(`${system.gatewayUrl.replace('http', 'ws')}/ws?token=${ownerToken}`);
     const strangerWs = await openWs(`${system.gatewayUrl.replace('http', 'ws')}/ws?token=${strangerToken}`);
     try {
@@ -64,11 +64,10 @@ describe('e2e: live updates', function () {
   });
 
   it('replays what a reconnecting client missed after its Last-Event-ID', async () => {
-    const system = await gatewaySystem();
     const first = await api.call('POST', '/dreams', { token: ownerToken, body: { title: 'Seen before the disconnect' } });
     const missed = await api.call('POST', '/dreams', { token: ownerToken, body: { title: 'Changed while away' } });
     await api.read(`/dreams/${missed.body.dreamId}`, ownerToken, missed.body.position);
-    const live = await openSse(`${system.api}/live`, { authorization: `Bearer ${ownerToken}`, 'last-event-id': first.body.position });
+    const live = await api.live({ authorization: `Bearer ${ownerToken}`, 'last-event-id': first.body.position });
     try {
       const frame = await live.next((f) => f.event === 'dream_updated', WAIT);
       expect(JSON.parse(frame.data!).dream).to.include({ id: missed.body.dreamId, title: 'Changed while away' });

@@ -1,8 +1,11 @@
 /**
  * One whole system (gateway, command service, relay, projectors) shared by the gateway's
  * end-to-end specs: starting it takes long, so it starts once, on first use, and stops
- * after the last spec of the run. `Api` calls it with real signed tokens.
+ * after the last spec of the run. `Api` calls it with real signed tokens, and holds every
+ * answer to the OpenAPI contract before a spec sees it.
  */
+import { openSse, type SseClient } from '@dreamcatcher/gateway/testing';
+import { assertAsDocumented } from '../support/contract.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 
 let started: Promise<TestSystem> | undefined;
@@ -33,6 +36,7 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
+/** Calls the API below `/api/v1`; every answer is checked against the contract (see support/contract.ts). */
 export class Api {
   constructor(readonly system: TestSystem) {}
 
@@ -47,6 +51,8 @@ export class Api {
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
     const text = await res.text();
+    const { pathname, search } = new URL(res.url);
+    assertAsDocumented({ method, path: `${pathname}${search}`, status: res.status, headers: res.headers, text });
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
@@ -54,6 +60,13 @@ export class Api {
       parsed = undefined;
     }
     return { status: res.status, headers: res.headers, text, body: parsed };
+  }
+
+  /** Opens `GET /live`; its answer (status, headers, media type) is checked against the contract like any other. */
+  async live(headers: Record<string, string>): Promise<SseClient> {
+    const client = await openSse(`${this.system.api}/live`, headers);
+    assertAsDocumented({ method: 'GET', path: '/api/v1/live', status: client.status, headers: client.headers, text: '' });
+    return client;
   }
 
   /** A query that reads its own write: waits for the projections to reach `position`. */
