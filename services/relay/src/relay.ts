@@ -3,7 +3,7 @@
  * event to `dreamcatcher.events`, at least once and never skipping (see publish-loop.ts),
  * while only one relay of a name is active at a time (see leader-lock.ts).
  */
-import { connectAmqp, PROJECTION_NAMES, type AmqpClient, type CheckResult, type Logger, type Pool, type Registry } from '@dreamcatcher/service-kit';
+import { connectAmqp, connectionGauges, PROJECTION_NAMES, type AmqpClient, type CheckResult, type Logger, type Pool, type Registry } from '@dreamcatcher/service-kit';
 import type { EventStore } from '@dreamcatcher/event-store';
 import { migrateRelay, readCheckpoint } from './checkpoint/checkpoints.js';
 import { runForLeadership, type LeaderState } from './leadership/leader-lock.js';
@@ -79,6 +79,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     },
     onDisconnect: (error) => loop?.interrupt(error),
   });
+  connectionGauges(options.metrics, { database: () => options.pool.query('SELECT 1'), broker: () => amqp.connected });
 
   loop = new PublishLoop({
     name,

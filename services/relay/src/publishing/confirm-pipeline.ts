@@ -11,6 +11,8 @@
  * is simpler than resending single messages and keeps per-stream order intact.
  */
 import type { ConfirmChannel, Message } from 'amqplib';
+import { endSpan, withContext, type Span } from '@dreamcatcher/service-kit';
+import { startPublishSpan } from './tracing.js';
 import { encodeEnvelope, type RelayMessage } from './transform.js';
 
 export type FailureReason = 'nacked' | 'returned' | 'channel_closed' | 'stopped';
@@ -32,6 +34,8 @@ interface InFlight {
   position: bigint;
   occurredAt: string;
   confirmed: boolean;
+  /** Ends at the confirm, or with the pipeline's failure. */
+  span: Span;
 }
 
 export class PipelineFailedError extends Error {
@@ -85,11 +89,12 @@ export class ConfirmPipeline {
     if (this.failure) throw new PipelineFailedError(this.failure);
     // Refused without failing the pipeline: confirms of what is out still count.
     if (this.draining) throw new PipelineFailedError({ reason: 'stopped', error: new Error('draining for a stop') });
-    const entry: InFlight = { position, occurredAt: message.envelope.occurredAt, confirmed: false };
+    const traced = startPublishSpan(message, position);
+    const entry: InFlight = { position, occurredAt: message.envelope.occurredAt, confirmed: false, span: traced.span };
     this.window.push(entry);
     try {
-      const written = this.channel.publish(message.exchange, message.routingKey, encodeEnvelope(message.envelope), message.options, (error) =>
-        this.confirm(entry, error as Error | null),
+      const written = withContext(traced.context, () =>
+        this.channel.publish(message.exchange, message.routingKey, encodeEnvelope(message.envelope), message.options, (error) => this.confirm(entry, error as Error | null)),
       );
       // false: the socket buffer is full; wait for 'drain' before writing more.
       if (!written) this.bufferFull = true;
@@ -128,6 +133,7 @@ export class ConfirmPipeline {
       return;
     }
     entry.confirmed = true;
+    endSpan(entry.span);
     this.hooks.onConfirmed?.();
     let last: InFlight | undefined;
     while (this.window[0]?.confirmed) last = this.window.shift();
@@ -138,6 +144,7 @@ export class ConfirmPipeline {
   private fail(reason: FailureReason, error: Error): void {
     if (this.failure) return;
     this.failure = { reason, error };
+    for (const entry of this.window) if (!entry.confirmed) endSpan(entry.span, error);
     this.resolveFailed(this.failure);
     this.wake();
   }

@@ -107,7 +107,11 @@ export class PublishLoop {
       const subscription = store.subscribeToAll({
         ...(checkpoint === undefined ? {} : { after: checkpoint }),
         signal,
-        onEvent: (event) => pipeline.publish(transform(event), event.position),
+        onEvent: async (event) => {
+          await pipeline.publish(transform(event), event.position);
+          const { correlationId, userId } = event.metadata;
+          logger.debug('event published', { eventId: event.id, type: event.type, position: event.position.toString(), correlationId, userId });
+        },
       });
       const ended = subscription.done.then(
         (): Outcome => ({ reason: 'stopped', progressed }),
