@@ -18,7 +18,7 @@ import { captureBody } from './events.js';
 import { HttpClient } from './http-client.js';
 import { closedLoop, percentile, type LoopResult } from './measure.js';
 import { recordPeakRss } from './memory.js';
-import { freePort, SERVICE_NODE_OPTIONS, startService } from './processes.js';
+import { freePort, restartProfiles, SERVICE_NODE_OPTIONS, startService } from './processes.js';
 import type { Results } from './results.js';
 import type { StageContext } from './stage.js';
 import { VisibilityWatch } from './visibility.js';
@@ -58,6 +58,7 @@ export async function endToEndStage(context: StageContext, results: Results): Pr
   context.cleanup(() => crud.stop());
   const watch = await VisibilityWatch.start(system.databaseUrl);
   context.cleanup(() => watch.close());
+  restartProfiles([...system.running.plan.map((service) => system.running.pid(service.name)), crud.pid]);
 
   for (let run = 0; run < context.runs; run++) {
     const tokens = await Promise.all(Array.from({ length: CLIENTS }, (_, n) => system.token(`bench-${run}-user-${n}`)));

@@ -11,8 +11,17 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Extra node options for every service process (e.g. `--cpu-prof --cpu-prof-dir=prof`), from BENCH_NODE_OPTIONS. */
-export const SERVICE_NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? '';
+/**
+ * Node options of every service process: with BENCH_CPU_PROFILE_DIR set, each writes a CPU
+ * profile there when it exits (cpu-profile.mjs).
+ */
+export const SERVICE_NODE_OPTIONS = process.env.BENCH_CPU_PROFILE_DIR ? `--import ${new URL('./cpu-profile.mjs', import.meta.url).href}` : '';
+
+/** With profiling on, restarts the CPU profile of each process (leaving start-up out of it). */
+export function restartProfiles(pids: (number | undefined)[]): void {
+  if (!process.env.BENCH_CPU_PROFILE_DIR) return;
+  for (const pid of pids) if (pid !== undefined) process.kill(pid, 'SIGUSR2');
+}
 
 /** How a service of this repository starts from its sources: tsx, then the kit's telemetry entry (a no-op unless tracing is configured), as the system scripts start them. */
 export const SOURCE_ARGS = ['--conditions=dreamcatcher-source', '--import', 'tsx', '--import', '@dreamcatcher/service-kit/telemetry'];

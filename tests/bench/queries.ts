@@ -9,7 +9,7 @@ import { DEVELOPMENT_ENV } from '../../scripts/system.mjs';
 import { HttpClient } from './http-client.js';
 import { closedLoop, percentile } from './measure.js';
 import { recordPeakRss } from './memory.js';
-import { freePort, SERVICE_NODE_OPTIONS, startService } from './processes.js';
+import { freePort, restartProfiles, SERVICE_NODE_OPTIONS, startService } from './processes.js';
 import { rebuildProjections } from './rebuild.js';
 import type { Results } from './results.js';
 import { seededDatabase, userOf } from './seed.js';
@@ -40,6 +40,7 @@ export async function queryStage(context: StageContext, results: Results): Promi
   );
   const perUser = Math.min(20, data.dreams / data.users);
   const client = new HttpClient(gateway.url, QUERY_CLIENTS);
+  restartProfiles([gateway.pid]);
   try {
     for (let run = 0; run < context.runs; run++) {
       const load = await closedLoop(QUERY_CLIENTS, context.window, async () => {
