@@ -7,7 +7,7 @@
  */
 import express, { type ErrorRequestHandler, type Express, type Response } from 'express';
 import type { EventStore } from '@dreamcatcher/event-store';
-import { handleOpsRequest, type Logger, type Pool, type Registry } from '@dreamcatcher/service-kit';
+import { connectionGauges, createHttpMetrics, handleOpsRequest, type Logger, type Pool, type Registry } from '@dreamcatcher/service-kit';
 import { AppError, errorBody, NotFoundError, PayloadTooLargeError, ValidationError } from '@dreamcatcher/service-kit/errors';
 import { IdempotencyStore, type IdempotencyStoreOptions } from '../idempotency/idempotency-store.js';
 import { createCommandHandler, type CommandOutcome, type HandleCommand } from '../service/command-handler.js';
@@ -15,6 +15,7 @@ import { toAppError } from '../service/failures.js';
 import { createCommandMetrics } from '../service/metrics.js';
 import { isObject } from '../service/request.js';
 import { handleSyncSession, validateSyncSession, type SyncSessionResult } from '../service/sync-session.js';
+import { traceAppends } from '../service/traced-store.js';
 import { requireServiceToken } from './service-token.js';
 
 export interface CommandServiceOptions {
@@ -45,8 +46,11 @@ export interface CommandService {
   idempotency: IdempotencyStore;
 }
 
+const OPS_PATHS = new Set(['/health', '/ready', '/metrics']);
+
 export function createCommandService(options: CommandServiceOptions): CommandService {
-  const { store, pool, logger } = options;
+  const { pool, logger } = options;
+  const store = traceAppends(options.store);
   const idempotency = new IdempotencyStore(pool, options.idempotency);
   const handleCommand = createCommandHandler({
     store,
@@ -70,6 +74,17 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
       eventStore: async () => ({ ok: true, detail: `head ${await store.headPosition()}` }),
     },
   };
+  connectionGauges(options.metrics, { database: () => pool.query('SELECT 1') });
+  const http = createHttpMetrics(options.metrics);
+  app.use((req, res, next) => {
+    const started = performance.now();
+    res.on('finish', () => {
+      // The matched template (`/commands/:type`), never the raw path.
+      const route = OPS_PATHS.has(req.path) ? req.path : ((req.route as { path?: string } | undefined)?.path ?? 'unmatched');
+      http.observe({ method: req.method, route, status: res.statusCode }, (performance.now() - started) / 1000);
+    });
+    next();
+  });
   app.use((req, res, next) => {
     handleOpsRequest(req, res, ops).then((handled) => handled || next(), next);
   });

@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { isCommandType } from '@dreamcatcher/contracts';
 import type { EventStore } from '@dreamcatcher/event-store';
-import type { Logger } from '@dreamcatcher/service-kit';
+import { withLogContext, type Logger } from '@dreamcatcher/service-kit';
 import { ConflictError, errorBody, UnprocessableError } from '@dreamcatcher/service-kit/errors';
 import { executeCommand, type CommandResult } from '../commands/execute.js';
 import { prepareCommand, type ContractCommand } from '../commands/prepare-command.js';
@@ -132,8 +132,15 @@ export function createCommandHandler(options: CommandHandlerOptions): HandleComm
     }
     const unchanged = outcome.status === 200 && 'events' in outcome.body && outcome.body.events.length === 0;
     const labels = { type, outcome: outcomeOf(outcome.status, outcome.replayed, unchanged) };
+    const durationMs = performance.now() - started;
     metrics.commands.inc(labels);
-    metrics.duration.observe(labels, (performance.now() - started) / 1000);
+    metrics.duration.observe(labels, durationMs / 1000);
+    // One line per command, in the request's correlation (the body is never logged: it holds captured content).
+    const userId = typeof request.metadata?.userId === 'string' ? request.metadata.userId : undefined;
+    const dreamId = 'dreamId' in outcome.body ? outcome.body.dreamId : undefined;
+    withLogContext({ correlationId, ...(userId && { userId }) }, () =>
+      logger.info('command handled', { type, outcome: labels.outcome, status: outcome.status, durationMs: Math.round(durationMs * 10) / 10, ...(dreamId && { dreamId }) }),
+    );
     return outcome;
   };
 }
