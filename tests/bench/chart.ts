@@ -46,11 +46,13 @@ export function scaleFor(panel: Panel): { x: (value: number) => number; ticks: n
   const top = Math.max(...values, 1e-9);
   if (panel.scale === 'linear') {
     const hi = top * 1.1;
-    const step = 10 ** Math.floor(Math.log10(hi));
-    const ticks = Array.from({ length: Math.floor(hi / step) + 1 }, (_, i) => i * step);
+    // A step of 1, 2 or 5 times a power of ten, giving at most six ticks.
+    const power = 10 ** Math.floor(Math.log10(hi / 6));
+    const step = [1, 2, 5, 10].map((factor) => factor * power).find((candidate) => hi / candidate <= 6)!;
+    const ticks = Array.from({ length: Math.floor(hi / step) + 1 }, (_, i) => Number((i * step).toPrecision(6)));
     return { x: (value) => Math.max(0, Math.min(PLOT, (value / hi) * PLOT)), ticks };
   }
-  const lowest = Math.min(...panel.bars.map((bar) => bar.min).filter((value) => value > 0), top);
+  const lowest = Math.min(...panel.bars.flatMap((bar) => [bar.min, bar.goal ?? bar.min]).filter((value) => value > 0), top);
   const lo = 10 ** Math.floor(Math.log10(lowest));
   const hi = 10 ** Math.ceil(Math.log10(top * 1.05));
   const span = Math.log10(hi) - Math.log10(lo) || 1;
