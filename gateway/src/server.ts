@@ -9,8 +9,10 @@ import pg from 'pg';
 import { migrateAudit, PostgresDataKeys } from '@dreamcatcher/audit';
 import { createEventStore, eventStoreConfigFrom, type EventStore } from '@dreamcatcher/event-store';
 import { openApiDocument } from '@dreamcatcher/contracts';
+import { projectionLagGauges } from '@dreamcatcher/projections';
 import {
   closeServer,
+  connectionGauges,
   connectPostgres,
   createMetricsRegistry,
   listeningPort,
@@ -27,7 +29,6 @@ import type { GatewayConfig } from './config.js';
 import { createCommandClient } from './dreams/command-client.js';
 import { projectionReadModels } from './dreams/projection-read-models.js';
 import { startNotificationListener } from './live/notifications.js';
-import { projectionLagGauge } from './ops/metrics.js';
 import { databaseCheck, dependencyChecks } from './ops/readiness.js';
 
 export interface RunningGateway {
@@ -65,7 +66,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     const metrics = createMetricsRegistry('gateway');
     const readModels = projectionReadModels(pool);
     const commands = createCommandClient({ baseUrl: config.commandServiceUrl, token: config.commandServiceToken });
-    projectionLagGauge(metrics, { headPosition: () => eventStore.headPosition(), checkpoints: () => readModels.readCheckpoints() }, PROJECTION_NAMES, logger);
+    // Every projection's lag, so that one scrape of the gateway shows whether the hub reads fresh data.
+    projectionLagGauges(
+      metrics,
+      { store: eventStore, checkpoints: () => readModels.readCheckpoints(), onError: (error) => logger.warn('could not measure projection lag', { error: error.message }) },
+      PROJECTION_NAMES,
+    );
+    connectionGauges(metrics, { database: () => pool.query('SELECT 1') });
     const gateway = createGateway({
       settings: config,
       logger,

@@ -4,7 +4,7 @@
  * (404 for another user's dream, 409, 412, 422 ...); an unreachable service is a 503.
  */
 import { AppError, ServiceUnavailableError } from '@dreamcatcher/service-kit/errors';
-import type { CheckResult } from '@dreamcatcher/service-kit';
+import { inSpan, SpanKind, traceCarrier, type CheckResult } from '@dreamcatcher/service-kit';
 import type { Role } from '../auth/roles.js';
 
 export interface CommandMetadata {
@@ -50,12 +50,23 @@ function isErrorBody(body: unknown): body is { error: { code: string; message: s
 }
 
 export function createCommandClient({ baseUrl, token, timeoutMs = 15_000 }: CommandClientOptions): CommandServiceClient {
-  async function post(path: string, payload: unknown, correlationId: string): Promise<CommandAnswer> {
+  // A client span around the call, whose context travels in `traceparent`: fetch is not instrumented.
+  function post(path: string, route: string, payload: unknown, correlationId: string): Promise<CommandAnswer> {
+    const attributes = { 'http.request.method': 'POST', 'http.route': route, 'server.address': new URL(baseUrl).hostname };
+    return inSpan(`POST ${route}`, { kind: SpanKind.CLIENT, attributes }, (span) =>
+      call(path, payload, correlationId).then((answer) => {
+        span.setAttribute('http.response.status_code', answer.status);
+        return answer;
+      }),
+    );
+  }
+
+  async function call(path: string, payload: unknown, correlationId: string): Promise<CommandAnswer> {
     let res: Response;
     try {
       res = await fetch(`${baseUrl}${path}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-correlation-id': correlationId },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-correlation-id': correlationId, ...traceCarrier() },
         body: JSON.stringify(payload),
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -85,8 +96,8 @@ export function createCommandClient({ baseUrl, token, timeoutMs = 15_000 }: Comm
   }
 
   return {
-    send: (type, command) => post(`/commands/${encodeURIComponent(type)}`, command, command.metadata.correlationId),
-    syncSession: (session) => post('/sync-sessions', session, session.metadata.correlationId),
+    send: (type, command) => post(`/commands/${encodeURIComponent(type)}`, '/commands/:type', command, command.metadata.correlationId),
+    syncSession: (session) => post('/sync-sessions', '/sync-sessions', session, session.metadata.correlationId),
     async ready() {
       try {
         const res = await fetch(`${baseUrl}/ready`, { signal: AbortSignal.timeout(2_000) });

@@ -1,16 +1,40 @@
-import type { Pool, ReadinessCheck } from '@dreamcatcher/service-kit';
+import { onlyBehind, type Pool, type ReadinessCheck } from '@dreamcatcher/service-kit';
 
-/** `GET <base>/ready` must answer 200. */
+/**
+ * `GET <base>/ready` must answer 200, or 503 only because the service is behind.
+ *
+ * Kubernetes takes an unready gateway out of service, and with it the whole API: commands,
+ * and the reads of every projection. A projector that is up and connected but behind its
+ * lag threshold makes its own reads stale, not the API unusable, so the gateway stays
+ * ready and reports the lag here (and in `projection_lag_seconds`); a dependency that is
+ * down or disconnected still makes it unready.
+ */
 export function httpReadyCheck(baseUrl: string): ReadinessCheck {
   return async () => {
     try {
       const res = await fetch(`${baseUrl}/ready`, { signal: AbortSignal.timeout(1_500) });
-      await res.body?.cancel();
-      return res.ok ? { ok: true } : { ok: false, detail: `${baseUrl}/ready answered ${res.status}` };
+      if (res.ok) {
+        await res.body?.cancel();
+        return { ok: true };
+      }
+      const body: unknown = await res.json().catch(() => undefined);
+      if (onlyBehind(body)) return { ok: true, detail: `up, but behind: ${failedDetails(body)}` };
+      const why = failedDetails(body);
+      return { ok: false, detail: `${baseUrl}/ready answered ${res.status}${why ? `: ${why}` : ''}` };
     } catch (error) {
       return { ok: false, detail: `${baseUrl} unreachable: ${(error as Error).message}` };
     }
   };
+}
+
+/** `name: detail` of each failed check in a kit `/ready` body; empty for any other body. */
+function failedDetails(body: unknown): string {
+  const checks = (body as { checks?: unknown } | null)?.checks;
+  if (typeof checks !== 'object' || checks === null) return '';
+  return Object.entries(checks as Record<string, { ok?: boolean; detail?: string } | null>)
+    .filter(([, check]) => check?.ok !== true)
+    .map(([name, check]) => `${name}: ${check?.detail ?? 'failed'}`)
+    .join('; ');
 }
 
 export function databaseCheck(pool: Pool): ReadinessCheck {
