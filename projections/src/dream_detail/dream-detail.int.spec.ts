@@ -42,9 +42,9 @@ describe('dream_detail', function () {
       revision: '22',
     });
     expect(dream!.fragments).to.have.length(1);
-    expect(dream!.fragments[0]).to.deep.include({ id: ids.f1, title: 'Rocket engines', content: 'Liquid oxygen and kerosene engines', source: 'claude', mode: 'all', features: ['idea'] });
+    expect(dream!.fragments[0]).to.deep.include({ fragmentId: ids.f1, title: 'Rocket engines', content: 'Liquid oxygen and kerosene engines', source: 'claude', mode: 'all', features: ['idea'] });
     expect(dream!.fragments[0]!.codeSnippets).to.deep.equal([{ language: 'ts', code: 'let x = 1' }]);
-    expect(dream!.todos.map((todo) => [todo.id, todo.title, todo.status, todo.priority, todo.assignedTo])).to.deep.equal([
+    expect(dream!.todos.map((todo) => [todo.todoId, todo.title, todo.status, todo.priority, todo.assignedTo])).to.deep.equal([
       [ids.t1, 'Design nozzle', 'completed', 'high', 'ana'],
       [ids.t2, 'Order fuel', 'pending', 'medium', null],
     ]);

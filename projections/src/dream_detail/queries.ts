@@ -5,8 +5,9 @@ import type { SyncState } from '../shared/sync-state.js';
 import type { DreamSummary } from '../dream_summary/queries.js';
 import type { Implementation } from './migrations.js';
 
+// Children are named fragmentId/todoId/documentId, as in the events, the commands and the API paths.
 export interface FragmentView {
-  id: string;
+  fragmentId: string;
   title: string;
   content: string;
   source: string;
@@ -19,7 +20,7 @@ export interface FragmentView {
 }
 
 export interface TodoView {
-  id: string;
+  todoId: string;
   title: string;
   description: string | null;
   category: string | null;
@@ -34,7 +35,7 @@ export interface TodoView {
 }
 
 export interface DocumentView {
-  id: string;
+  documentId: string;
   title: string;
   fileName: string;
   fileType: string;
@@ -67,7 +68,7 @@ function detailSql(options: QueryOptions | undefined): string {
 }
 
 const fragmentView = (f: Json): FragmentView => ({
-  id: f.fragment_id,
+  fragmentId: f.fragment_id,
   title: f.title,
   content: f.content,
   source: f.source,
@@ -80,7 +81,7 @@ const fragmentView = (f: Json): FragmentView => ({
 });
 
 const todoView = (t: Json): TodoView => ({
-  id: t.todo_id,
+  todoId: t.todo_id,
   title: t.title,
   description: t.description,
   category: t.category,
@@ -95,7 +96,7 @@ const todoView = (t: Json): TodoView => ({
 });
 
 const documentView = (d: Json): DocumentView => ({
-  id: d.document_id,
+  documentId: d.document_id,
   title: d.title,
   fileName: d.file_name,
   fileType: d.file_type,
