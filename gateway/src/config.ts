@@ -19,7 +19,7 @@ export interface GatewayConfig extends CommonConfig, AuditConfig {
   /** Largest request body, in bytes. */
   bodyLimitBytes: number;
   rateLimitPerMinute: number;
-  /** Base URLs whose `/ready` must answer 200 for the gateway to be ready. */
+  /** Base URLs whose `/ready` must have answered 200 (or only "behind") once for the gateway to be ready (see ops/readiness.ts). */
   readyDependencies: string[];
   readYourWritesTimeoutMs: number;
   /** Seconds between SSE comments and WebSocket pings that keep idle connections open. */

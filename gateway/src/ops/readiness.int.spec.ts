@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { httpReadyCheck } from './readiness.js';
+import type { CheckResult } from '@dreamcatcher/service-kit';
+import { httpReadyCheck, requiredUntilReady } from './readiness.js';
 
 /** A dependency whose /ready answers `status` with `body`. */
 async function dependency(status: number, body: unknown): Promise<{ url: string; close(): Promise<void> }> {
@@ -52,5 +53,17 @@ describe('gateway readiness of its dependencies', () => {
     const result = await httpReadyCheck('http://127.0.0.1:9')();
     expect(result).to.include({ ok: false });
     expect(result.detail).to.match(/unreachable/);
+  });
+});
+
+describe('gateway readiness over time', () => {
+  it('waits for a dependency at start-up, and afterwards reports its failure without taking the API out of service', async () => {
+    let answer: CheckResult = { ok: false, detail: 'starting' };
+    const check = requiredUntilReady(() => answer);
+    expect(await check()).to.deep.equal({ ok: false, detail: 'starting' });
+    answer = { ok: true };
+    expect(await check()).to.deep.equal({ ok: true });
+    answer = { ok: false, detail: 'http://projector:8080 unreachable: connect ECONNREFUSED' };
+    expect(await check()).to.deep.equal({ ok: true, detail: 'was ready; now http://projector:8080 unreachable: connect ECONNREFUSED' });
   });
 });

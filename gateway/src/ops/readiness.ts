@@ -44,7 +44,26 @@ export function databaseCheck(pool: Pool): ReadinessCheck {
   };
 }
 
-/** Each dependency's check, named by its base URL. */
+/**
+ * A check that gates readiness only until it has passed once. At start-up the gateway waits
+ * for the rest of the system (so `npm start` and the tests begin with everything up); later
+ * a relay or projector that goes down makes reads stale, not the API unusable, and taking
+ * every gateway pod out of service for it would turn one failed pod into an outage. Such a
+ * failure is then reported in the check's detail (and the lag gauges), with ok: true.
+ */
+export function requiredUntilReady(check: ReadinessCheck): ReadinessCheck {
+  let wasReady = false;
+  return async () => {
+    const result = await check();
+    if (result.ok) {
+      wasReady = true;
+      return result;
+    }
+    return wasReady ? { ok: true, detail: `was ready; now ${result.detail ?? 'failing'}` } : result;
+  };
+}
+
+/** Each dependency's check, named by its base URL, required until it has been ready once (see `requiredUntilReady`). */
 export function dependencyChecks(urls: readonly string[]): Record<string, ReadinessCheck> {
-  return Object.fromEntries(urls.map((url) => [`dependency ${url}`, httpReadyCheck(url)]));
+  return Object.fromEntries(urls.map((url) => [`dependency ${url}`, requiredUntilReady(httpReadyCheck(url))]));
 }
