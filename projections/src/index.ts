@@ -27,3 +27,20 @@ export { Projector, projectorOptions, type ProjectorOptions, type ProjectorDepen
 export { rebuildAndSwap, verifyProjections, rebuildUntil, type RebuildOptions, type RebuildReport, type VerifyReport } from './rebuild/rebuild.js';
 export { DEFAULT_PAGE_SIZE, storeReader, type Progress } from './rebuild/build.js';
 export { openEventStore } from './store.js';
+
+// Partitioned projectors (runtime/partitions/): N queues per projection, each applying the streams that hash to it.
+export { partitionOf, streamHash } from './runtime/partitions/hash.js';
+export { readPartitionCheckpoints, type PartitionCheckpoint } from './runtime/partitions/checkpoints.js';
+export { consumersOf, attachInOrder, type Consumer, type PartitioningOptions } from './runtime/partitions/replicas.js';
+export {
+  brokerDefinitionsFor,
+  declareProjectionQueue,
+  formatPartitionCounts,
+  parsePartitionCounts,
+  partitionQueue,
+  projectionQueues,
+  topologyQueues,
+  PARTITIONS_SETTING,
+  type PartitionCounts,
+  type ProjectionQueue,
+} from './runtime/partitions/topology.js';

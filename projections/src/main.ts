@@ -5,6 +5,10 @@
  * connected, the database answers and every projection of the process is at most
  * PROJECTOR_READY_MAX_LAG_SECONDS behind the store head (a lag marked `behind`, which the
  * gateway does not count against its own readiness).
+ *
+ * Partitioned (see runtime/partitions/): `PROJECTION_PARTITIONS` (`N`, or `name=N,...`) splits
+ * a projection over N queues by stream; `PROJECTION_PARTITION_INDEX` is this replica's own
+ * partition, and it stands by for the others after `PROJECTION_STANDBY_DELAY_MS`.
  */
 import {
   connectionGauges,
@@ -23,15 +27,25 @@ import { selectProjections } from './registry.js';
 import { storeReader } from './rebuild/build.js';
 import { openEventStore, readStoreConfig } from './store.js';
 import { readCheckpoints } from './runtime/checkpoints.js';
-import { Projector, projectorOptions } from './runtime/consumer.js';
+import { Projector } from './runtime/consumer.js';
 import { describeLag } from './runtime/lag.js';
 import { createProjectorMetrics, projectionLagGauges } from './runtime/metrics.js';
+import { attachInOrder, consumersOf } from './runtime/partitions/replicas.js';
+import { parsePartitionCounts } from './runtime/partitions/topology.js';
 
 await runService('projector', async (service, logger) => {
   const config = loadConfig((env) => {
     const projections = env.list('PROJECTIONS', [...PROJECTION_NAMES]);
     const unknown = projections.filter((name) => !(PROJECTION_NAMES as readonly string[]).includes(name));
     if (unknown.length) env.problem(`PROJECTIONS has unknown projection(s) ${unknown.join(', ')}; known: ${PROJECTION_NAMES.join(', ')}`);
+    let partitions = new Map<string, number>();
+    try {
+      partitions = parsePartitionCounts(env.optional('PROJECTION_PARTITIONS'), projections);
+    } catch (error) {
+      env.problem((error as Error).message);
+    }
+    const index = env.optional('PROJECTION_PARTITION_INDEX');
+    if (index !== undefined && !/^(0|[1-9][0-9]{0,5})$/.test(index)) env.problem(`PROJECTION_PARTITION_INDEX must be a whole number (this replica's partition), got "${index}"`);
     return {
       ...readCommonConfig(env, 'projector'),
       ...readStoreConfig(env),
@@ -43,38 +57,36 @@ await runService('projector', async (service, logger) => {
       retryAttempts: env.int('PROJECTOR_RETRY_ATTEMPTS', 4, { min: 1, max: 100 }),
       retryDelayMs: env.int('PROJECTOR_RETRY_DELAY_MS', 100, { min: 1, max: 60_000 }),
       readyMaxLagSeconds: env.int('PROJECTOR_READY_MAX_LAG_SECONDS', 30, { min: 1, max: 86_400 }),
+      partitions,
+      partitionIndex: index === undefined ? undefined : Number(index),
+      standbyDelayMs: env.int('PROJECTION_STANDBY_DELAY_MS', 5_000, { min: 0, max: 600_000 }),
     };
   });
   const projections = selectProjections(config.projections);
   const names = projections.map((projection) => projection.name).join(',');
 
   await migrateReadModels(config.databaseUrl, logger);
-  const pool = await connectPostgres({ url: config.databaseUrl, max: projections.length + 4, applicationName: `projector:${names}` }, logger);
+  const pool = await connectPostgres({ url: config.databaseUrl, max: projections.reduce((sum, projection) => sum + (config.partitions.get(projection.name) ?? 1), 0) + 4, applicationName: `projector:${names}` }, logger);
   service.onShutdown(() => pool.end());
   const store = await openEventStore(config, pool, logger);
   service.onShutdown(() => store.close());
 
   const metrics = createMetricsRegistry('projector');
   const projectorMetrics = createProjectorMetrics(metrics);
-  const projectors = projections.map(
-    (projection) =>
-      new Projector(
-        { pool, readStream: storeReader(store), logger, metrics: projectorMetrics },
-        projectorOptions(projection, {
-          prefetch: config.prefetch,
-          batchSize: Math.min(config.batchSize, config.prefetch),
-          retry: { attempts: config.retryAttempts, initialDelayMs: config.retryDelayMs, maxDelayMs: config.retryDelayMs * 20 },
-        }),
-      ),
+  const consumers = projections.flatMap((projection) =>
+    consumersOf(projection, { count: config.partitions.get(projection.name) ?? 1, index: config.partitionIndex, logger }, {
+      prefetch: config.prefetch,
+      batchSize: Math.min(config.batchSize, config.prefetch),
+      retry: { attempts: config.retryAttempts, initialDelayMs: config.retryDelayMs, maxDelayMs: config.retryDelayMs * 20 },
+    }).map(({ options, standby }) => ({ projector: new Projector({ pool, readStream: storeReader(store), logger, metrics: projectorMetrics }, options), standby })),
   );
+  const projectors = consumers.map((consumer) => consumer.projector);
 
   const amqp = await connectAmqp({
     url: config.amqpUrl,
     connectionName: `projector:${names}`,
     logger,
-    setup: async (connection) => {
-      for (const projector of projectors) await projector.attach(connection);
-    },
+    setup: (connection) => attachInOrder(connection, consumers, { standbyDelayMs: config.standbyDelayMs, logger }),
   });
   service.onShutdown(() => amqp.close());
   service.onShutdown(() => Promise.all(projectors.map((projector) => projector.stop())));
@@ -112,5 +124,6 @@ await runService('projector', async (service, logger) => {
     },
   });
   service.onShutdown(() => closeServer(server));
-  logger.info('projector started', { projections: names, port: config.port });
+  const partitioned = [...config.partitions].map(([name, count]) => `${name}=${count}`).join(',');
+  logger.info('projector started', { projections: names, port: config.port, ...(partitioned && { partitions: partitioned, partitionIndex: config.partitionIndex ?? 'all' }) });
 });

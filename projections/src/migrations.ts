@@ -10,6 +10,7 @@
 import { migrate, quoteIdent, type Knex, type Logger, type Migration } from '@dreamcatcher/service-kit';
 import { checkpointsTableSql } from './runtime/checkpoints.js';
 import { CHECKPOINTS_TABLE, READ_MODELS_SCHEMA, READER_ROLE } from './runtime/names.js';
+import { partitionCheckpointsTableSql } from './runtime/partitions/checkpoints.js';
 import { ownedTables, type Projection } from './runtime/projection.js';
 import { createTableSql, qualified } from './runtime/table.js';
 import { PROJECTIONS } from './registry.js';
@@ -45,6 +46,7 @@ function projectionTablesMigration(projection: Projection): Migration {
 export const migrations: Migration[] = [
   { name: '001_schema_role_checkpoints', up: (knex) => run(knex, schemaSql(READ_MODELS_SCHEMA)) },
   ...Object.values(PROJECTIONS).map(projectionTablesMigration),
+  { name: '003_partition_checkpoints', up: (knex) => run(knex, [partitionCheckpointsTableSql(READ_MODELS_SCHEMA)]) },
 ];
 
 /** Creates or updates the read model schema in the database at `url`. */

@@ -22,6 +22,8 @@ import { applyBatch } from '../runtime/apply-batch.js';
 import { advanceCheckpoint, lockProjection, readCheckpoints } from '../runtime/checkpoints.js';
 import { fromRecorded, type ProjectionEvent } from '../runtime/events.js';
 import { READ_MODELS_SCHEMA } from '../runtime/names.js';
+import { partitionHorizon, raisePartitionCheckpoints, readPartitionCheckpoints } from '../runtime/partitions/checkpoints.js';
+import { partitionOf } from '../runtime/partitions/hash.js';
 import type { Projection } from '../runtime/projection.js';
 import { buildInto, DEFAULT_PAGE_SIZE, storeReader, type Progress, type RebuildStore } from './build.js';
 import { compareTables, type TableDifference } from './compare.js';
@@ -148,13 +150,18 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
       logger?.info('rebuilt aside, switching', { projections: projections.map((p) => p.name), events: built.events });
       const final = await withProjectorsPaused(pool, projections, async (client) => {
         const live = await readCheckpoints(client);
-        const atLeast = projections.reduce((max, p) => ((live[p.name] ?? -1n) > max ? live[p.name]! : max), -1n);
+        // A partition may be ahead of its projection's checkpoint (the lowest of its partitions').
+        const partitions = (await readPartitionCheckpoints(client)).filter((row) => projections.some((p) => p.name === row.projection));
+        const atLeast = [...projections.map((p) => live[p.name] ?? -1n), ...partitions.map((row) => row.position)].reduce((max, position) => (position > max ? position : max), -1n);
         const tail = await readTail(store, built.position, atLeast, pageSize);
         await applyCommitted(pool, store, projections, staging, () => tail);
         const position = tail.at(-1)?.position ?? built.position;
         await swapTables(client, projections, { live: READ_MODELS_SCHEMA, staging, retired });
         if (position !== undefined) {
-          for (const projection of projections) await advanceCheckpoint(client, READ_MODELS_SCHEMA, projection.name, position, { notify: true });
+          for (const projection of projections) {
+            await raisePartitionCheckpoints(client, projection.name, position);
+            await advanceCheckpoint(client, READ_MODELS_SCHEMA, projection.name, position, { notify: true });
+          }
         }
         return { position, events: built.events + tail.length };
       });
@@ -189,10 +196,14 @@ export async function verifyProjections(options: RebuildOptions): Promise<Verify
         // Under the lock the live checkpoints stand still: catch the copies up to them, then compare.
         const now = await readCheckpoints(client);
         const target = (p: Projection) => now[p.name] ?? -1n;
+        // A partitioned projection has applied each stream up to its partition's checkpoint.
+        const horizons = new Map<string, ((streamId: string) => bigint) | undefined>(await Promise.all(projections.map(async (p) => [p.name, await partitionHorizon(client, p.name, partitionOf)] as const)));
+        const until = (p: Projection, event: ProjectionEvent) => horizons.get(p.name)?.(event.streamId) ?? target(p);
+        const partitions = (await readPartitionCheckpoints(client)).filter((row) => horizons.get(row.projection) !== undefined);
         const from = projections.reduce((min, p) => (done.get(p.name)! < min ? done.get(p.name)! : min), reached);
-        const atLeast = projections.reduce((max, p) => (target(p) > max ? target(p) : max), -1n);
+        const atLeast = [...projections.map(target), ...partitions.map((row) => row.position)].reduce((max, position) => (position > max ? position : max), -1n);
         const tail = await readTail(store, from < 0n ? undefined : from, atLeast, pageSize);
-        await applyCommitted(pool, store, projections, staging, (p) => tail.filter((event) => event.position > done.get(p.name)! && event.position <= target(p)));
+        await applyCommitted(pool, store, projections, staging, (p) => tail.filter((event) => event.position > done.get(p.name)! && event.position <= until(p, event)));
         const report: VerifyReport = { identical: true, projections: [] };
         for (const projection of projections) {
           const differences = await compareTables(client, projection, READ_MODELS_SCHEMA, staging);

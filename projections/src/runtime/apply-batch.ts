@@ -26,6 +26,10 @@ export interface BatchOptions {
   readStream?: StreamReader;
   /** Send the projection's notifications and the checkpoint NOTIFY (not when rebuilding aside). */
   notify: boolean;
+  /** A partition applies only the streams it owns; the checkpoint still passes every event of the batch. */
+  owns?: (streamId: string) => boolean;
+  /** Records the checkpoint instead of the projection's own row (a partition's); returns the checkpoint. */
+  checkpoint?: (client: pg.ClientBase, position: bigint, notify: boolean) => Promise<bigint>;
 }
 
 export interface BatchResult {
@@ -93,8 +97,10 @@ function inCommitOrder(events: ProjectionEvent[]): ProjectionEvent[] {
 export async function applyBatch(client: pg.ClientBase, projection: Projection, events: ProjectionEvent[], options: BatchOptions): Promise<BatchResult> {
   const result: BatchResult = { applied: 0, ignored: 0, duplicates: 0, refetched: 0, checkpoint: undefined };
   if (!events.length) return result;
-  const { schema } = options;
-  const streams = byStream(events);
+  const { schema, owns } = options;
+  const mine = owns ? events.filter((event) => owns(event.streamId)) : events;
+  result.ignored = events.length - mine.length;
+  const streams = byStream(mine);
   const trackers = await loadTrackers(client, schema, projection.name, [...streams.keys()]);
 
   // Decide what to apply, stream by stream, before touching any row.
@@ -140,6 +146,8 @@ export async function applyBatch(client: pg.ClientBase, projection: Projection, 
 
   let position = events[0]!.position;
   for (const event of [...events, ...toApply]) if (event.position > position) position = event.position;
-  result.checkpoint = await advanceCheckpoint(client, schema, projection.name, position, { notify: options.notify });
+  result.checkpoint = options.checkpoint
+    ? await options.checkpoint(client, position, options.notify)
+    : await advanceCheckpoint(client, schema, projection.name, position, { notify: options.notify });
   return result;
 }

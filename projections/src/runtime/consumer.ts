@@ -33,6 +33,7 @@ import { decodeEnvelope } from './events.js';
 import { isTransient, StoppedError } from './failures.js';
 import type { FailureKind, ProjectorMetrics } from './metrics.js';
 import { READ_MODELS_SCHEMA } from './names.js';
+import type { ProjectionPartition } from './partitions/partition.js';
 import type { Projection } from './projection.js';
 import { traceApply, type Applying } from './tracing.js';
 
@@ -49,6 +50,8 @@ export interface ProjectorOptions {
   deadLetter: { exchange: string; routingKey: string };
   /** Schema of the read model tables. */
   schema: string;
+  /** Set when the queue is one partition of the projection: only its streams are applied (see partitions/). */
+  partition?: ProjectionPartition;
 }
 
 export function projectorOptions(projection: Projection, overrides: Partial<Omit<ProjectorOptions, 'projection'>> = {}): ProjectorOptions {
@@ -105,13 +108,17 @@ export class Projector {
   async attach(connection: ChannelModel): Promise<void> {
     if (this.stopping.signal.aborted) return;
     const channel = await connection.createConfirmChannel();
-    await declareQueue(channel, this.options.queue);
+    await (this.options.partition ? this.options.partition.declare(channel) : declareQueue(channel, this.options.queue));
     await channel.prefetch(this.options.prefetch);
     channel.on('close', () => this.detach(channel));
     channel.on('error', (error: Error) => this.logger.warn('projector channel error', { error: error.message }));
     this.channel = channel;
+    let first = true;
     const { consumerTag } = await channel.consume(this.options.queue.queue, (message) => {
       if (!message) return this.detach(channel);
+      // With single active consumer, a standby learns that it has become active by its first delivery.
+      if (first && this.options.partition) this.logger.info('consuming', { queue: this.options.queue.queue });
+      first = false;
       this.buffer.push({ channel, message });
       this.kick();
     });
@@ -170,7 +177,7 @@ export class Projector {
     }
     if (events.length) {
       try {
-        await this.untilNoOutage(() => this.commit(events));
+        for (const segment of this.options.partition?.segments(events) ?? [events]) await this.untilNoOutage(() => this.commit(segment));
       } catch (error) {
         if (error instanceof StoppedError) throw error;
         this.failed('batch');
@@ -218,15 +225,16 @@ export class Projector {
 
   /** One transaction for `items`, traced (see tracing.ts); each event is logged at debug level with its correlation id. */
   private async commit(items: Applying[]): Promise<BatchResult> {
-    const { projection, schema } = this.options;
+    const { projection, schema, partition } = this.options;
     const events = items.map((item) => item.event);
+    await partition?.beforeCommit(this.deps.pool, events, this.stopping.signal);
     const timer = this.deps.metrics?.batchSeconds.startTimer({ projection: projection.name });
     const result = await traceApply(projection.name, items, async () => {
       const client = await this.deps.pool.connect();
       try {
         await client.query('BEGIN');
-        await lockProjection(client, projection.name);
-        const applied = await applyBatch(client, projection, events, { schema, readStream: this.deps.readStream, notify: true });
+        await (partition ? partition.lock(client) : lockProjection(client, projection.name));
+        const applied = await applyBatch(client, projection, events, { schema, readStream: this.deps.readStream, notify: true, ...(partition && { owns: partition.owns, checkpoint: partition.checkpoint }) });
         await client.query('COMMIT');
         return applied;
       } catch (error) {

@@ -2,12 +2,15 @@
  * Dead letters: messages a projector gave up on, kept in the projection's dead-letter
  * queue with the error in their headers. The CLI lists and inspects them (fetching without
  * acknowledging, then closing the channel, which returns them to the queue untouched) and
- * replays them: republished straight to the projection's queue (default exchange, so no
- * other consumer sees them twice), each acknowledged in the dead-letter queue only once
- * the broker has confirmed its replay.
+ * replays them: republished straight to the queue they came from (the projection's queue, or
+ * the partition queue for a partitioned projection; default exchange, so no other consumer
+ * sees them twice), each acknowledged in the dead-letter queue only once the broker has
+ * confirmed its replay. Only the dead-letter queue is declared here: declaring the
+ * projection's own queue for a partitioned projection would leave an unconsumed copy of
+ * every event behind.
  */
 import type { GetMessage } from 'amqplib';
-import { declareQueue, projectionQueueDeclaration, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from '@dreamcatcher/service-kit';
+import { DEAD_LETTER_EXCHANGE, projectionQueue, projectionQueueDeclaration, QUEUE_ARGUMENTS, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from '@dreamcatcher/service-kit';
 
 const PREFIX = 'x-dead-letter-';
 
@@ -78,7 +81,9 @@ async function holding<T>(connection: ChannelModel, projection: string, limit: n
   const declaration = projectionQueueDeclaration(projection);
   const channel = await connection.createConfirmChannel();
   try {
-    await declareQueue(channel, declaration);
+    await channel.assertExchange(DEAD_LETTER_EXCHANGE, 'direct', { durable: true });
+    await channel.assertQueue(declaration.deadLetterQueue, { durable: true, arguments: QUEUE_ARGUMENTS });
+    await channel.bindQueue(declaration.deadLetterQueue, DEAD_LETTER_EXCHANGE, declaration.queue);
     const messages: GetMessage[] = [];
     while (messages.length < limit) {
       const message = await channel.get(declaration.deadLetterQueue, { noAck: false });
@@ -104,18 +109,34 @@ export async function showDeadLetter(connection: ChannelModel, projection: strin
   });
 }
 
-/** Republishes dead letters (those with the given message ids, or all) to the projection's queue; returns the replayed message ids. */
+/** The queue a dead letter came from, when it is one of `projection`'s queues; else the projection's queue. */
+function originOf(message: GetMessage, projection: string): string {
+  const queue = projectionQueue(projection);
+  const origin = header(message, `${PREFIX}queue`);
+  const partition = origin?.startsWith(`${queue}.p`) && /^[0-9]+$/.test(origin.slice(queue.length + 2));
+  return origin !== null && (origin === queue || partition) ? origin : queue;
+}
+
+/**
+ * Republishes dead letters (those with the given message ids, or all) to the queues they came
+ * from; returns the replayed message ids. Those whose queue no longer exists (the projection
+ * was partitioned differently since) stay dead letters, and the call fails saying so.
+ */
 export async function replayDeadLetters(connection: ChannelModel, projection: string, { messageIds, limit = 10_000 }: { messageIds?: string[]; limit?: number } = {}): Promise<string[]> {
-  const queue = projectionQueueDeclaration(projection).queue;
   return holding(connection, projection, limit, async (messages, channel) => {
     const chosen = messages.filter((message) => !messageIds || messageIds.includes(message.properties.messageId ?? ''));
+    const returned: string[] = [];
+    channel.on('return', (message: ConsumeMessage) => returned.push(message.fields.routingKey));
     for (const message of chosen) {
       const headers = Object.fromEntries(Object.entries(message.properties.headers ?? {}).filter(([name]) => !name.startsWith(PREFIX)));
       const replays = Number(message.properties.headers?.['x-replays'] ?? 0) + 1;
-      channel.publish('', queue, message.content, { ...message.properties, headers: { ...headers, 'x-replays': replays }, persistent: true });
+      channel.publish('', originOf(message, projection), message.content, { ...message.properties, headers: { ...headers, 'x-replays': replays }, persistent: true, mandatory: true });
     }
     await channel.waitForConfirms();
-    for (const message of chosen) channel.ack(message);
-    return chosen.map((message) => message.properties.messageId ?? '');
+    const missing = new Set(returned);
+    const replayed = chosen.filter((message) => !missing.has(originOf(message, projection)));
+    for (const message of replayed) channel.ack(message);
+    if (missing.size) throw new Error(`replayed ${replayed.length}; no queue ${[...missing].join(', ')} for the other ${chosen.length - replayed.length}, which stay dead letters`);
+    return replayed.map((message) => message.properties.messageId ?? '');
   });
 }

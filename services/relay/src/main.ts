@@ -2,11 +2,13 @@
  * The relay process: `node dist/main.js` (PORT 8082 serves /health, /ready, /metrics only).
  * Config: DATABASE_URL, AMQP_URL, EVENT_STORE (+ EVENTSTORE_CONNECTION_STRING), RELAY_NAME
  * (checkpoint and lock name), RELAY_MAX_IN_FLIGHT, RELAY_LOCK_RETRY_MS, and the data key
- * settings of the audited store (DATA_KEY_ENCRYPTION_KEY, DATA_KEY_CACHE_TTL_MS).
+ * settings of the audited store (DATA_KEY_ENCRYPTION_KEY, DATA_KEY_CACHE_TTL_MS), and
+ * PROJECTION_PARTITIONS (`name=N,...`: which projections consume N partition queues).
  */
 import { createAuditedStore, PostgresDataKeys, readAuditConfig } from '@dreamcatcher/audit';
 import { createEventStore, eventStoreConfigFrom } from '@dreamcatcher/event-store';
 import { closeServer, connectPostgres, createMetricsRegistry, listeningPort, loadConfig, readCommonConfig, runService, startOpsServer } from '@dreamcatcher/service-kit';
+import { parsePartitionCounts } from '@dreamcatcher/projections/partitions';
 import { startRelay } from './relay.js';
 
 await runService('relay', async (service, logger) => {
@@ -18,6 +20,7 @@ await runService('relay', async (service, logger) => {
     maxInFlight: env.int('RELAY_MAX_IN_FLIGHT', 500, { min: 1, max: 100_000 }),
     lockRetryMs: env.int('RELAY_LOCK_RETRY_MS', 1_000, { min: 50, max: 60_000 }),
     ...readAuditConfig(env),
+    partitions: partitionsOf(env.optional('PROJECTION_PARTITIONS'), (message) => env.problem(message)),
   }));
   const metrics = createMetricsRegistry('relay');
   const pool = await connectPostgres({ url: config.databaseUrl, max: 4, applicationName: 'dreamcatcher-relay' }, logger);
@@ -39,9 +42,19 @@ await runService('relay', async (service, logger) => {
     name: config.relayName,
     maxInFlight: config.maxInFlight,
     lockRetryMs: config.lockRetryMs,
+    partitions: config.partitions,
   });
   service.onShutdown(() => relay.stop());
   const server = await startOpsServer({ service: 'relay', port: config.port, host: config.host, logger, metrics, checks: { relay: () => relay.readiness() } });
   service.onShutdown(() => closeServer(server));
   logger.info('relay ops server listening', { port: listeningPort(server), name: config.relayName });
 });
+
+function partitionsOf(value: string | undefined, problem: (message: string) => void): Map<string, number> {
+  try {
+    return parsePartitionCounts(value);
+  } catch (error) {
+    problem((error as Error).message);
+    return new Map();
+  }
+}

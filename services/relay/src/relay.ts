@@ -11,6 +11,7 @@ import { createRelayMetrics } from './metrics.js';
 import type { ConfirmPipeline } from './publishing/confirm-pipeline.js';
 import { PublishLoop } from './publishing/publish-loop.js';
 import { declareTopology } from './topology/declare.js';
+import type { PartitionCounts } from '@dreamcatcher/projections/partitions';
 
 export interface RelayOptions {
   store: EventStore;
@@ -31,6 +32,8 @@ export interface RelayOptions {
   lockRetryMs?: number;
   /** Queues to declare (default: every projection), so nothing published is unroutable. */
   projections?: readonly string[];
+  /** Partitions per projection (`PROJECTION_PARTITIONS`): a partitioned projection gets its N partition queues instead of its one. */
+  partitions?: PartitionCounts;
 }
 
 export interface Relay {
@@ -44,6 +47,7 @@ export interface Relay {
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const name = options.name ?? 'main';
   const projections = options.projections ?? PROJECTION_NAMES;
+  const partitions = options.partitions ?? new Map<string, number>();
   const logger = options.logger;
   await migrateRelay(options.databaseUrl, logger);
 
@@ -74,7 +78,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     logger,
     setup: async (connection) => {
       const channel = await connection.createChannel();
-      await declareTopology(channel, projections);
+      await declareTopology(channel, projections, partitions);
       await channel.close();
     },
     onDisconnect: (error) => loop?.interrupt(error),
@@ -89,6 +93,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     metrics,
     maxInFlight: options.maxInFlight ?? 500,
     projections,
+    partitions,
     stopping: signal,
     onPipeline: (current) => (pipeline = current),
     onConfirmedThrough: (position, occurredAt) => (lastConfirmed = { position, occurredAt }),

@@ -16,6 +16,7 @@ import { readCheckpoint, saveCheckpoint } from '../checkpoint/checkpoints.js';
 import type { LeaderTerm } from '../leadership/leader-lock.js';
 import type { RelayMetrics } from '../metrics.js';
 import { declareTopology } from '../topology/declare.js';
+import type { PartitionCounts } from '@dreamcatcher/projections/partitions';
 import { ConfirmPipeline } from './confirm-pipeline.js';
 import { transform, TransformError } from './transform.js';
 
@@ -27,6 +28,7 @@ export interface PublishLoopOptions {
   metrics: RelayMetrics;
   maxInFlight: number;
   projections: readonly string[];
+  partitions: PartitionCounts;
   /** Aborts when the relay is asked to stop (not when it loses its lock): then in-flight confirms are awaited. */
   stopping: AbortSignal;
   /** Progress reports, read by readiness and metrics. */
@@ -84,7 +86,7 @@ export class PublishLoop {
       channel = await openChannel(this.options.amqp, signal);
       if (!channel) return { reason: 'stopped', progressed };
       channel.on('error', (error: Error) => logger.warn('relay channel error', { error: error.message }));
-      if (redeclare) await declareTopology(channel, this.options.projections);
+      if (redeclare) await declareTopology(channel, this.options.projections, this.options.partitions);
       const checkpoint = await readCheckpoint(term.client, name);
       writer = new CheckpointWriter((position) => saveCheckpoint(term.client, name, position), { logger, onError: (error) => attempt.abort(error) }, checkpoint);
       const pipeline = new ConfirmPipeline(channel, {

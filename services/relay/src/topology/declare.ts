@@ -1,12 +1,14 @@
-import { declareExchanges, declareQueue, projectionQueueDeclaration, PROJECTION_NAMES, type Channel } from '@dreamcatcher/service-kit';
+import { declareExchanges, PROJECTION_NAMES, type Channel } from '@dreamcatcher/service-kit';
+import { declareProjectionQueue, topologyQueues, type PartitionCounts } from '@dreamcatcher/projections/partitions';
 
 /**
  * Declares the whole topology: the exchanges and every projector's queue with its bindings
- * and dead-letter queue. The relay does this (idempotently) before it publishes, so a
- * projector that has never started still receives everything published meanwhile, and
- * nothing the relay publishes is unroutable.
+ * and dead-letter queue (a partitioned projection's N partition queues instead of its one).
+ * The relay does this (idempotently) before it publishes, so a projector that has never
+ * started still receives everything published meanwhile, and nothing the relay publishes is
+ * unroutable.
  */
-export async function declareTopology(channel: Channel, projections: readonly string[] = PROJECTION_NAMES): Promise<void> {
+export async function declareTopology(channel: Channel, projections: readonly string[] = PROJECTION_NAMES, partitions: PartitionCounts = new Map()): Promise<void> {
   await declareExchanges(channel);
-  for (const projection of projections) await declareQueue(channel, projectionQueueDeclaration(projection));
+  for (const queue of topologyQueues(projections, partitions)) await declareProjectionQueue(channel, queue);
 }

@@ -3,12 +3,15 @@
  * in the format `rabbitmqctl import_definitions` (and the management plugin's
  * `load_definitions`) reads, for operators who provision a broker ahead of the services.
  * Generated from the kit's `brokerDefinitions`; a test keeps the committed file equal to it.
+ * The committed file has no partitioned projection; for a deployment that partitions some,
+ * generate its own with the same `PROJECTION_PARTITIONS` (see generate-definitions.ts).
  */
-import { brokerDefinitions, PROJECTION_NAMES } from '@dreamcatcher/service-kit';
+import { PROJECTION_NAMES } from '@dreamcatcher/service-kit';
+import { brokerDefinitionsFor, type PartitionCounts } from '@dreamcatcher/projections/partitions';
 
 /** The committed file, relative to this module (same depth under src/ and dist/). */
 export const DEFINITIONS_FILE = new URL('../../../../infra/rabbitmq/definitions.json', import.meta.url);
 
-export function renderDefinitions(vhost = '/'): string {
-  return `${JSON.stringify(brokerDefinitions([...PROJECTION_NAMES], vhost), null, 2)}\n`;
+export function renderDefinitions(vhost = '/', partitions: PartitionCounts = new Map()): string {
+  return `${JSON.stringify(brokerDefinitionsFor(PROJECTION_NAMES, partitions, vhost), null, 2)}\n`;
 }
