@@ -46,7 +46,22 @@ const UNREACHABLE_REVISION = 2n ** 63n - 1n;
 // attempt on after a short random pause, so that writers racing for one stream spread out.
 const MAX_ATTEMPTS = 20;
 
+// Remembered stream tails are dropped together at this many streams, so the memory stays bounded.
+const MAX_REMEMBERED_TAILS = 10_000;
+
 export class ChainedEventStore implements EventStore {
+  /**
+   * The link hash of the last event of each stream this store read: a writer that reads a
+   * stream and then appends after what it read (the command service decides on the stream
+   * it has just loaded) needs no second read for the tail. Stored events never change, so
+   * a remembered (revision, hash) stays true; an append whose expected revision is not the
+   * remembered one reads the tail as before, and a stream that moved on or was deleted
+   * meanwhile is refused by the inner store, exactly as after a fresh read. Only reads
+   * fill it, never appends: an append may turn out to repeat an earlier one, whose stored
+   * hashes are then not the ones just computed.
+   */
+  private readonly tails = new Map<string, ChainTail>();
+
   constructor(
     readonly inner: EventStore,
     private readonly options: ChainedEventStoreOptions = {},
@@ -79,7 +94,9 @@ export class ChainedEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
-    return (await this.inner.readStream(streamId, options)).map((event) => this.shown(event));
+    const events = await this.inner.readStream(streamId, options);
+    this.rememberTail(streamId, events);
+    return events.map((event) => this.shown(event));
   }
 
   async readAll(options: ReadAllOptions): Promise<ReadAllPage> {
@@ -107,6 +124,16 @@ export class ChainedEventStore implements EventStore {
     return this.inner.close();
   }
 
+  private rememberTail(streamId: string, events: RecordedEvent[]): void {
+    let last: RecordedEvent | undefined;
+    for (const event of events) if (!last || event.revision > last.revision) last = event;
+    if (!last) return;
+    const known = this.tails.get(streamId);
+    if (known && known.revision >= last.revision) return;
+    if (this.tails.size >= MAX_REMEMBERED_TAILS) this.tails.clear();
+    this.tails.set(streamId, { revision: last.revision, hash: linkHashOf(last) });
+  }
+
   private shown(event: RecordedEvent): RecordedEvent {
     return this.options.revealChain ? event : { ...event, metadata: withoutChain(event.metadata) };
   }
@@ -115,6 +142,8 @@ export class ChainedEventStore implements EventStore {
   private async tailFor(streamId: string, expected: ExpectedRevision): Promise<ChainTail | undefined> {
     if (expected === 'no_stream' || expected === -1n) return emptyTail(streamId);
     if (typeof expected === 'bigint') {
+      const remembered = this.tails.get(streamId);
+      if (remembered?.revision === expected) return remembered;
       const [event] = await this.inner.readStream(streamId, { fromRevision: expected, maxCount: 1 });
       return event?.revision === expected ? { revision: expected, hash: linkHashOf(event) } : undefined;
     }
