@@ -9,7 +9,7 @@ import pg from 'pg';
 import { migrateAudit, PostgresDataKeys } from '@dreamcatcher/audit';
 import { createEventStore, eventStoreConfigFrom, type EventStore } from '@dreamcatcher/event-store';
 import { openApiDocument } from '@dreamcatcher/contracts';
-import { projectionLagGauges } from '@dreamcatcher/projections';
+import { projectionLagGauges, surviveConnectionLoss } from '@dreamcatcher/projections';
 import {
   closeServer,
   connectionGauges,
@@ -52,6 +52,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     // The data keys' table, which erasure writes to (idempotent; the command service migrates it too).
     await migrateAudit(config.databaseUrl, logger);
     const pool = await connectPostgres({ url: config.databaseUrl, applicationName: 'gateway', max: 20 }, logger);
+    // Reads hold a pooled client for their transaction (withReaderScope); losing its connection must not end the process.
+    surviveConnectionLoss(pool, logger);
     closers.push(() => pool.end());
     const eventStore = await createEventStore(eventStoreConfigFrom(config, pool), { logger });
     closers.push(() => eventStore.close());

@@ -18,6 +18,7 @@ import type { EventStore } from '@dreamcatcher/event-store';
 import { connectPostgres, loadConfig, PROJECTION_NAMES, readCommonConfig, type Pool } from '@dreamcatcher/service-kit';
 import amqplib from 'amqplib';
 import { migrateReadModels } from './migrations.js';
+import { surviveConnectionLoss } from './runtime/connection-loss.js';
 import { selectProjections } from './registry.js';
 import { DEFAULT_PAGE_SIZE } from './rebuild/build.js';
 import { progressBar } from './rebuild/progress.js';
@@ -42,6 +43,7 @@ async function withStore<T>(env: NodeJS.ProcessEnv, work: (pool: Pool, store: Ev
   const config = readConfig(env);
   // One connection per projection building in parallel, plus the store's reads and the locks.
   const pool = await connectPostgres({ url: config.databaseUrl, max: PROJECTION_NAMES.length + 3, applicationName: 'projections-cli' });
+  surviveConnectionLoss(pool);
   try {
     await migrateReadModels(config.databaseUrl);
     const store = await openEventStore(config, pool);

@@ -7,6 +7,7 @@ export { readCheckpoints, parseCheckpointNotification } from './runtime/checkpoi
 export { describeLag, lagOf, measureLag, type Lag, type LagStore } from './runtime/lag.js';
 export { projectionLagGauges, type LagSources } from './runtime/metrics.js';
 export { withReaderScope, type Queryable } from './runtime/reader-scope.js';
+export { surviveConnectionLoss } from './runtime/connection-loss.js';
 export { parseDreamChange, type DreamChange, type DreamChangeKind } from './dream_detail/changes.js';
 export { migrations, migrateReadModels } from './migrations.js';
 export { PROJECTIONS, selectProjections } from './registry.js';

@@ -27,6 +27,7 @@ import { selectProjections } from './registry.js';
 import { storeReader } from './rebuild/build.js';
 import { openEventStore, readStoreConfig } from './store.js';
 import { readCheckpoints } from './runtime/checkpoints.js';
+import { surviveConnectionLoss } from './runtime/connection-loss.js';
 import { Projector } from './runtime/consumer.js';
 import { describeLag } from './runtime/lag.js';
 import { createProjectorMetrics, projectionLagGauges } from './runtime/metrics.js';
@@ -67,6 +68,7 @@ await runService('projector', async (service, logger) => {
 
   await migrateReadModels(config.databaseUrl, logger);
   const pool = await connectPostgres({ url: config.databaseUrl, max: projections.reduce((sum, projection) => sum + (config.partitions.get(projection.name) ?? 1), 0) + 4, applicationName: `projector:${names}` }, logger);
+  surviveConnectionLoss(pool, logger);
   service.onShutdown(() => pool.end());
   const store = await openEventStore(config, pool, logger);
   service.onShutdown(() => store.close());
