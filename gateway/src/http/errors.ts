@@ -14,6 +14,23 @@ import {
 interface ParserError extends Error {
   type?: string;
   status?: number;
+  /** http-errors' mark of an error whose message is meant for the client. */
+  expose?: boolean;
+}
+
+// SQLSTATEs of a database that is gone, restarting, shutting down or out of connections.
+const UNAVAILABLE_SQLSTATES = /^(08|57P0[1-3]|53300)/;
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
+const UNAVAILABLE_MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect|Cannot use a pool after calling end/i;
+
+/**
+ * Whether a query failed because the database could not be reached or dropped the session
+ * (`pg_terminate_backend`, a restart, failover): an outage the caller may retry, not a bug.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.test(code) || UNAVAILABLE_NODE_CODES.has(code))) return true;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message);
 }
 
 /** Maps errors from below the routes (ours, the body parser's, the router's) to an AppError. */
@@ -33,8 +50,14 @@ export function toAppError(error: unknown): AppError | undefined {
     case 'request.aborted':
       return new AppError(400, 'request_aborted', 'Request aborted');
     default:
-      return undefined;
+      break;
   }
+  // Other client errors of the body parser (a gzip or deflate body that does not inflate, say).
+  if (parser?.expose && typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500) {
+    return new AppError(parser.status, 'invalid_body', 'Request body could not be read');
+  }
+  if (isDatabaseUnavailable(error)) return new ServiceUnavailableError('The database is unavailable; try again shortly', 1);
+  return undefined;
 }
 
 /** Requests that match no route. A distinct code from "no such dream", so route drift is visible. */
