@@ -4,22 +4,23 @@
  * confirmed, through the same exchange into the same six quorum queues, with as many
  * unconfirmed messages at once as the relay allows (500).
  *
- * The store is filled first; each run starts a relay under a new name (so from an empty
- * checkpoint) and times it from its first checkpoint write to the last, counting the
+ * The store (audited, as the relay reads it: decrypting each event) is filled first; each
+ * run starts a relay under a new name (so from an empty checkpoint) and times it from its first checkpoint write to the last, counting the
  * events between them, so start-up (migrations, lock, channel) is left out. The queues are
  * purged before every publisher, so neither pays for the other's backlog.
  */
+import { randomUUID } from 'node:crypto';
 import amqplib from 'amqplib';
-import { createEventStore, type RecordedEvent } from '@dreamcatcher/event-store';
+import type { RecordedEvent } from '@dreamcatcher/event-store';
 import { declareTopology, encodeEnvelope, readCheckpoint, startRelay, transform } from '@dreamcatcher/relay';
 import { connectPostgres, createLogger, createMetricsRegistry, PROJECTION_NAMES, projectionQueue } from '@dreamcatcher/service-kit';
 import { createTestDatabase, createTestVhost, eventually } from '@dreamcatcher/service-kit/testing';
+import { openAuditedStore } from './audited.js';
 import { rawPublishRate, type PreparedMessage } from './baselines.js';
 import { fragmentCaptured } from './events.js';
 import { sleep } from './measure.js';
 import type { Results } from './results.js';
 import type { StageContext } from './stage.js';
-import { randomUUID } from 'node:crypto';
 
 const MAX_IN_FLIGHT = 500;
 const quietLogger = createLogger({ service: 'bench-relay', level: 'error' });
@@ -42,7 +43,8 @@ export async function relayStage(context: StageContext, results: Results): Promi
   context.cleanup(() => Promise.all([database.drop(), vhost.drop()]));
   const pool = await connectPostgres({ url: database.url, max: 4, applicationName: 'bench-relay' });
   context.cleanup(() => pool.end());
-  const store = await createEventStore({ kind: 'postgres', pool });
+  // Written and read through the audited store, as the command service writes and the relay reads.
+  const store = await openAuditedStore(database.url, pool);
   context.cleanup(() => store.close());
 
   // 100 events per append, into 20-event streams' worth of dreams: filling is not what is measured.

@@ -4,16 +4,17 @@
  * FragmentCaptured: 200,000 events) in the store of a fresh database with the read models
  * migrated.
  *
- * Seeded through the store's own `appendToStream`, one append per dream by 8 concurrent
- * writers, exactly as the command service writes them, not with COPY: the rows and
- * positions are then the ones the system would have, and the rebuild (stage 4) reads
- * and projects what production would hold. Stage 4's rebuild fills the read models that
+ * Seeded through the audited store's `appendToStream` (encrypted and hash-chained), one
+ * append per dream by 8 concurrent writers, exactly as the command service writes them,
+ * not with COPY: the rows, ciphertext and positions are then the ones the system would
+ * have, and the rebuild (stage 4) reads, decrypts and projects what production would hold. Stage 4's rebuild fills the read models that
  * stage 5 queries, so both measure the system's own data.
  */
-import { createEventStore, type EventStore } from '@dreamcatcher/event-store';
+import type { EventStore } from '@dreamcatcher/event-store';
 import { migrateReadModels } from '@dreamcatcher/projections';
 import { connectPostgres, type Pool } from '@dreamcatcher/service-kit';
 import { createTestDatabase, eventually } from '@dreamcatcher/service-kit/testing';
+import { openAuditedStore } from './audited.js';
 import { newDreamEvents } from './events.js';
 import type { Results } from './results.js';
 import type { StageContext } from './stage.js';
@@ -48,7 +49,7 @@ async function seed(context: StageContext, results: Results): Promise<SeededData
   await migrateReadModels(database.url);
   const pool = await connectPostgres({ url: database.url, max: WRITERS, applicationName: 'bench-seed' });
   context.cleanup(() => pool.end());
-  const store = await createEventStore({ kind: 'postgres', pool });
+  const store = await openAuditedStore(database.url, pool);
   context.cleanup(() => store.close());
 
   context.log(`seeding ${dreams} dreams of ${users} users through the store`);
