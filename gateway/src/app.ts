@@ -23,6 +23,7 @@ import { queryRoutes } from './dreams/query-routes.js';
 import type { ReadModels } from './dreams/read-models.js';
 import { syncSessionRoutes } from './dreams/sync-session-route.js';
 import { errorHandler, routeNotFound } from './http/errors.js';
+import { jsonBody } from './http/json-body.js';
 import { rateLimit } from './http/rate-limit.js';
 import { TokenBuckets } from './http/token-bucket.js';
 import { requestContext } from './http/request-context.js';
@@ -130,7 +131,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   app.use(corsFor(settings.corsOrigins));
   app.use(identify(authenticator));
   app.use(rateLimit(buckets));
-  app.use(express.json({ limit: settings.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
+  app.use(...jsonBody(settings.bodyLimitBytes));
   const api = express.Router();
   mountRoutes(api, routes);
   app.use(API_PREFIX, api);

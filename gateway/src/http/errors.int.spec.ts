@@ -49,7 +49,7 @@ describe('gateway: errors from below the routes', () => {
       const res = await fetch(`${url}/outage`);
       expect(res.status).to.equal(503);
       expect(res.headers.get('retry-after')).to.equal('1');
-      expect((await res.json()).error.code).to.equal('unavailable');
+      expect(((await res.json()) as { error: { code: string } }).error.code).to.equal('unavailable');
     });
 
     it('answers a compressed body that does not inflate with 400, and reads one that does', async () => {

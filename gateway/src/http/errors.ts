@@ -44,6 +44,8 @@ export function toAppError(error: unknown): AppError | undefined {
       return new PayloadTooLargeError();
     case 'entity.parse.failed':
       return new ValidationError('Request body is not valid JSON');
+    case 'encoding.invalid':
+      return new ValidationError('Request body is not valid UTF-8');
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError(415, 'unsupported_media_type', 'Unsupported body encoding');

@@ -1,6 +1,7 @@
 /** Query string values, checked; every problem is a 400 naming `/query/<name>`. */
 import type { Request } from 'express';
 import { ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
+import { isUnstorable } from './json-body.js';
 
 export class QueryReader {
   readonly violations: Violation[] = [];
@@ -23,6 +24,8 @@ export class QueryReader {
       return undefined;
     }
     if (value.length > max) this.violations.push({ path: `/query/${name}`, message: `must be at most ${max} characters` });
+    // PostgreSQL refuses NUL in text parameters: without this, `?q=%00` fails the query (a 500).
+    if (isUnstorable(value)) this.violations.push({ path: `/query/${name}`, message: 'must not contain NUL characters' });
     return value;
   }
 

@@ -1,0 +1,69 @@
+import type { Server } from 'node:http';
+import { Writable } from 'node:stream';
+import { expect } from 'chai';
+import express from 'express';
+import { closeServer, createLogger, listeningPort } from '@dreamcatcher/service-kit';
+import { errorHandler } from './errors.js';
+import { jsonBody, unstorableText } from './json-body.js';
+
+describe('gateway: request bodies', () => {
+  it('finds NUL and unpaired surrogates in values and keys, at any depth, and nothing else', () => {
+    expect(unstorableText({ title: 'emoji 🙂, RTL \u202eשלום, ZWJ 👩‍💻, \uffff', tags: ['ok'] })).to.deep.equal([]);
+    const found = unstorableText({ a: 'x\u0000y', b: [{ 'c/d': '\ud800' }], ['k\u0000']: 1, e: '\udc00 late', f: '\ud83d\ude00' });
+    expect(found.map((violation) => violation.path).sort()).to.deep.equal(['/a', '/b/0/c~1d', '/e', '/k\u0000']);
+    let deep: unknown = 'bottom\u0000';
+    for (let level = 0; level < 200_000; level++) deep = [deep];
+    expect(unstorableText(deep)).to.have.length(1);
+  });
+
+  describe('over HTTP', () => {
+    let server: Server;
+    let url: string;
+
+    before(async () => {
+      const logger = createLogger({ service: 'test', stream: new Writable({ write: (_chunk, _e, done) => done() }) });
+      const app = express();
+      app.use(...jsonBody(64 * 1024));
+      app.use((req, res) => void res.json({ body: req.body ?? null }));
+      app.use(errorHandler(logger));
+      server = await new Promise<Server>((resolve) => {
+        const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+      });
+      url = `http://127.0.0.1:${listeningPort(server)}`;
+    });
+
+    after(() => closeServer(server));
+
+    const send = async (method: string, body: string | Buffer | undefined, contentType?: string) => {
+      const res = await fetch(`${url}/x`, { method, ...(body !== undefined && { body }), headers: contentType ? { 'content-type': contentType } : {} });
+      return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string; details?: { violations: { path: string }[] } }; body?: unknown } };
+    };
+
+    it('passes JSON through, emoji and right-to-left text included', async () => {
+      const body = { title: 'Plan 🚀 \u202eتطبيق', nested: { list: ['a', 'b'] } };
+      expect(await send('POST', JSON.stringify(body), 'application/json')).to.deep.equal({ status: 200, body: { body } });
+      expect((await send('DELETE', undefined)).status).to.equal(200);
+    });
+
+    it('refuses NUL and unpaired surrogates with 400, naming where they are', async () => {
+      const reply = await send('POST', '{"title":"a\\u0000b","tags":["\\ud800"]}', 'application/json');
+      expect(reply.status).to.equal(400);
+      expect(reply.body.error!.code).to.equal('validation_failed');
+      expect(reply.body.error!.details!.violations.map((violation) => violation.path).sort()).to.deep.equal(['/tags/0', '/title']);
+    });
+
+    it('refuses bytes that are not UTF-8 with 400 instead of replacing them', async () => {
+      const reply = await send('POST', Buffer.concat([Buffer.from('{"title":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]), 'application/json; charset=utf-8');
+      expect(reply).to.deep.equal({ status: 400, body: { error: { code: 'validation_failed', message: 'Request body is not valid UTF-8' } } });
+    });
+
+    it('refuses a body that is not JSON with 415 rather than ignoring it', async () => {
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded', undefined]) {
+        const reply = await send('POST', '{"title":"looks like JSON"}', type);
+        expect(reply.status, String(type)).to.equal(415);
+        expect(reply.body.error!.code).to.equal('unsupported_media_type');
+      }
+      expect((await send('POST', '', 'text/plain')).status, 'an empty body of any type').to.equal(200);
+    });
+  });
+});
