@@ -37,7 +37,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startTestSystem({ env = {} as Record<string, string> } = {}): Promise<TestSystem> {
+/** `readyTimeoutMs`: how long to wait for the gateway's /ready (tracing every process makes start-up slower). */
+export async function startTestSystem({ env = {} as Record<string, string>, readyTimeoutMs = 90_000 } = {}): Promise<TestSystem> {
   const database: TestResource = await createTestDatabase('dc_e2e');
   const vhost: TestResource = await createTestVhost('dc_e2e');
   const ports = {
@@ -67,7 +68,7 @@ export async function startTestSystem({ env = {} as Record<string, string> } = {
     await vhost.drop();
   };
   try {
-    await waitForReady(`${gatewayUrl}/ready`, { timeoutMs: 90_000 });
+    await waitForReady(`${gatewayUrl}/ready`, { timeoutMs: readyTimeoutMs });
   } catch (error) {
     const tail = [...logs.entries()].map(([name, lines]) => `--- ${name}\n${lines.slice(-15).join('\n')}`).join('\n');
     await stop();
