@@ -1,11 +1,12 @@
 /**
- * In-process tracing for specs: a started SDK with an in-memory exporter, so that code
+ * In-process tracing for specs: a registered tracer provider with an in-memory exporter, so that code
  * under test records real spans, and the API's globals reset afterwards so that other
  * specs in the same mocha process run untraced again.
  */
 import { context, propagation, trace } from '@opentelemetry/api';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { toSpanRecord, type SpanRecord } from '../telemetry/span-records.js';
 
 export interface InMemoryTracing {
@@ -19,20 +20,13 @@ export interface InMemoryTracing {
 /** Mocha hooks: tracing on for the enclosing `describe`, as service `serviceName`. */
 export function useInMemoryTracing(serviceName = 'test'): InMemoryTracing {
   const exporter = new InMemorySpanExporter();
-  let sdk: NodeSDK | undefined;
+  let provider: NodeTracerProvider | undefined;
   before(() => {
-    sdk = new NodeSDK({
-      serviceName,
-      autoDetectResources: false,
-      spanProcessors: [new SimpleSpanProcessor(exporter)],
-      metricReaders: [],
-      logRecordProcessors: [],
-      instrumentations: [],
-    });
-    sdk.start();
+    provider = new NodeTracerProvider({ resource: resourceFromAttributes({ 'service.name': serviceName }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    provider.register();
   });
   after(async () => {
-    await sdk?.shutdown();
+    await provider?.shutdown();
     trace.disable();
     context.disable();
     propagation.disable();
