@@ -8,7 +8,9 @@
  * Each client captures into a dream it created, starting a new dream every tenth
  * capture, with an Idempotency-Key on every request as the extension sends. Services log
  * at `warn` (the per-request access log is not what is compared) and the gateway's rate
- * limit is lifted. Peak RSS of every process (stage 6) is read when the runs are over.
+ * limit is lifted. The CPU time each process used per capture is read from the kernel
+ * (a figure busy neighbours on the machine hardly move), and peak RSS of every process
+ * (stage 6) when the runs are over.
  */
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase } from '@dreamcatcher/service-kit/testing';
@@ -18,7 +20,7 @@ import { captureBody } from './events.js';
 import { HttpClient } from './http-client.js';
 import { closedLoop, percentile, type LoopResult } from './measure.js';
 import { recordPeakRss } from './memory.js';
-import { freePort, restartProfiles, SERVICE_NODE_OPTIONS, startService } from './processes.js';
+import { cpuDuring, freePort, restartProfiles, SERVICE_NODE_OPTIONS, startService } from './processes.js';
 import type { Results } from './results.js';
 import type { StageContext } from './stage.js';
 import { VisibilityWatch } from './visibility.js';
@@ -47,6 +49,19 @@ function captureLoad(baseUrl: string, tokens: string[], context: StageContext, o
   }).finally(() => client.close());
 }
 
+/** CPU per capture of each service, the six projectors together, and all of them. */
+function recordServiceCpu(results: Results, stage: string, cpuMs: Map<string, number>, captures: number): void {
+  const groups = new Map<string, number>();
+  for (const [name, ms] of cpuMs) {
+    const group = name.startsWith('projector-') ? 'projectors (6)' : name;
+    groups.set(group, (groups.get(group) ?? 0) + ms);
+    groups.set('all services', (groups.get('all services') ?? 0) + ms);
+  }
+  for (const [group, ms] of groups) {
+    results.record({ key: `e2e.cpu.${group}`, stage, label: `service CPU per capture: ${group}`, unit: 'ms CPU', better: 'lower' }, ms / captures);
+  }
+}
+
 export async function endToEndStage(context: StageContext, results: Results): Promise<void> {
   const stage = '3 end-to-end';
   context.log('starting the system (gateway, command service, relay, six projectors) and the CRUD baseline');
@@ -58,14 +73,25 @@ export async function endToEndStage(context: StageContext, results: Results): Pr
   context.cleanup(() => crud.stop());
   const watch = await VisibilityWatch.start(system.databaseUrl);
   context.cleanup(() => watch.close());
-  restartProfiles([...system.running.plan.map((service) => system.running.pid(service.name)), crud.pid]);
+  const services = system.running.plan.map((service) => ({ name: service.name, pid: system.running.pid(service.name) }));
+
+  // Unmeasured first: the services compile their hot paths and open their pools, and the
+  // projections catch up, before the first run counts anything.
+  context.log('warming up the system and the CRUD service');
+  const warmTokens = await Promise.all(Array.from({ length: CLIENTS }, (_, n) => system.token(`bench-warm-user-${n}`)));
+  const warm = { ...context, window: { warmupMs: 0, windowMs: context.quick ? 2_000 : 5_000 } };
+  await captureLoad(system.gatewayUrl, warmTokens, warm, (answer) => watch.expect(BigInt(answer.position!)));
+  await captureLoad(crud.url, warmTokens, warm);
+  await watch.drain(120_000);
+  restartProfiles([...services.map((service) => service.pid), crud.pid]);
 
   for (let run = 0; run < context.runs; run++) {
     const tokens = await Promise.all(Array.from({ length: CLIENTS }, (_, n) => system.token(`bench-${run}-user-${n}`)));
     const order = run % 2 ? ['crud', 'system'] : ['system', 'crud'];
     for (const which of order) {
       if (which === 'crud') {
-        const load = await captureLoad(crud.url, tokens, context);
+        const { result: load, cpuMs } = await cpuDuring([{ name: 'crud', pid: crud.pid }], () => captureLoad(crud.url, tokens, context));
+        results.record({ key: 'e2e.crud.cpu', stage, label: 'service CPU per capture: CRUD service', unit: 'ms CPU', better: 'lower', baseline: true }, cpuMs.get('crud')! / load.total);
         results.record({ key: 'e2e.crud', stage, label: 'CRUD service captures', unit: 'captures/s', better: 'higher', baseline: true }, load.rate);
         results.record({ key: 'e2e.crud.answer-p99', stage, label: 'CRUD capture answer p99', unit: 'ms', better: 'lower', baseline: true }, percentile(load.latencies, 99));
         results.record({ key: 'e2e.crud.client-cpu', stage, label: 'load generator CPU (CRUD)', unit: 'cores', better: 'lower', baseline: true }, load.clientCpuCores);
@@ -73,9 +99,15 @@ export async function endToEndStage(context: StageContext, results: Results): Pr
         continue;
       }
       watch.reset();
-      const load = await captureLoad(system.gatewayUrl, tokens, context, (answer) => watch.expect(BigInt(answer.position!)));
-      const drainStarted = performance.now();
-      await watch.drain(120_000);
+      let drainStarted = 0;
+      // Service CPU over the load and until every capture is visible: the relay and projectors finish their share then.
+      const { result: load, cpuMs } = await cpuDuring(services, async () => {
+        const captured = await captureLoad(system.gatewayUrl, tokens, context, (answer) => watch.expect(BigInt(answer.position!)));
+        drainStarted = performance.now();
+        await watch.drain(120_000);
+        return captured;
+      });
+      recordServiceCpu(results, stage, cpuMs, load.total);
       const visible = watch.latencies(load.from, load.to);
       results.record({ key: 'e2e.rate', stage, label: 'captures through the gateway', unit: 'captures/s', better: 'higher' }, load.rate);
       results.record({ key: 'e2e.answer-p50', stage, label: 'capture answer p50', unit: 'ms', better: 'lower' }, percentile(load.latencies, 50));
@@ -90,9 +122,9 @@ export async function endToEndStage(context: StageContext, results: Results): Pr
       );
     }
   }
-  const services = system.running.plan.map((service) => ({ name: service.name, pid: system.running.pid(service.name) }));
   await recordPeakRss(results, [...services, { name: 'crud baseline', pid: crud.pid }]);
 
+  results.ratio({ key: 'e2e.cpu-vs-crud', label: 'system / CRUD service CPU per capture', numerator: 'e2e.cpu.all services', denominator: 'e2e.crud.cpu' });
   results.ratio({ key: 'e2e.vs-crud', label: 'system / CRUD captures', numerator: 'e2e.rate', denominator: 'e2e.crud' });
   results.goal({ key: 'goal.e2e-rate', label: 'end-to-end >= 1,500 captures/s', of: 'e2e.rate', op: '>=', target: 1500 });
   results.goal({ key: 'goal.e2e-visible', label: 'p99 answer -> visible <= 250 ms', of: 'e2e.visible-p99', op: '<=', target: 250 });

@@ -45,6 +45,8 @@ export interface Window {
 export interface LoopResult {
   /** Operations completed inside the window. */
   count: number;
+  /** Operations completed from the start of the warm-up until the loops stopped. */
+  total: number;
   seconds: number;
   /** Completions per second inside the window. */
   rate: number;
@@ -68,6 +70,7 @@ export interface LoopResult {
 export async function closedLoop(workers: number, window: Window, op: (worker: number, n: number) => Promise<void>): Promise<LoopResult> {
   let phase: 'warmup' | 'window' | 'stop' = 'warmup';
   let count = 0;
+  let total = 0;
   let errors = 0;
   let firstError: Error | undefined;
   const latencies: number[] = [];
@@ -81,6 +84,7 @@ export async function closedLoop(workers: number, window: Window, op: (worker: n
         firstError ??= error as Error;
         continue;
       }
+      total++;
       if (phase === 'window') {
         count++;
         latencies.push(performance.now() - started);
@@ -102,7 +106,7 @@ export async function closedLoop(workers: number, window: Window, op: (worker: n
   if (windowErrors > Math.max(1, count / 100)) {
     throw new Error(`${windowErrors} of ${count + windowErrors} operations failed; first: ${firstError?.message}`);
   }
-  return { count, seconds, rate: count / seconds, latencies, errors, firstError, clientCpuCores: (cpu.user + cpu.system) / 1e6 / seconds, from: started, to: ended };
+  return { count, total, seconds, rate: count / seconds, latencies, errors, firstError, clientCpuCores: (cpu.user + cpu.system) / 1e6 / seconds, from: started, to: ended };
 }
 
 /** Runs `work` `times` times, in order, collecting what each run returns. */

@@ -48,6 +48,32 @@ export async function peakRssMb(pid: number | undefined): Promise<number | undef
   }
 }
 
+/** CPU time (user + system) a live process has used so far, in ms (undefined once it has gone). */
+export async function cpuTimeMs(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second on Linux); the name in field 2 may hold spaces.
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU ms each named process used while `work` ran. */
+export async function cpuDuring<T>(processes: { name: string; pid: number | undefined }[], work: () => Promise<T>): Promise<{ result: T; cpuMs: Map<string, number> }> {
+  const before = await Promise.all(processes.map((process) => cpuTimeMs(process.pid)));
+  const result = await work();
+  const after = await Promise.all(processes.map((process) => cpuTimeMs(process.pid)));
+  const cpuMs = new Map<string, number>();
+  processes.forEach((process, index) => {
+    const start = before[index];
+    const end = after[index];
+    if (start !== undefined && end !== undefined) cpuMs.set(process.name, end - start);
+  });
+  return { result, cpuMs };
+}
+
 export interface ServiceProcess {
   name: string;
   url: string;

@@ -4,8 +4,9 @@
  * Measures the system stage by stage against baselines taken in the same run, on the
  * local PostgreSQL and RabbitMQ, each stage in its own databases and vhosts (dropped at the
  * end), then prints the table and writes `bench-results.json` and `bench-results.svg`.
- * The full run takes about six minutes on two cores; `--quick` (smaller data, shorter
- * windows, two runs per figure) under two.
+ * The full run takes about six minutes on two quiet cores; `--quick` (smaller data, 1 s
+ * windows, two runs per figure) under two. BENCH_CPU_PROFILE_DIR=DIR makes every service
+ * process write a CPU profile of the load into DIR (see profile-summary.ts).
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -48,7 +49,7 @@ const log = (message: string) => process.stderr.write(`[${((performance.now() - 
 const context: StageContext = {
   quick,
   runs: values.runs ? Number(values.runs) : quick ? 2 : 3,
-  window: quick ? { warmupMs: 500, windowMs: 1_500 } : { warmupMs: 1_000, windowMs: 3_000 },
+  window: quick ? { warmupMs: 300, windowMs: 1_000 } : { warmupMs: 1_000, windowMs: 3_000 },
   log,
   cleanup: (step) => void cleanups.push(step),
 };

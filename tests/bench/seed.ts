@@ -1,14 +1,15 @@
 /**
- * The data stages 4 and 5 share: 100,000 dreams across 1,000 users (20,000 across 200 in
- * a quick run), each started by a capture, so two events per dream (DreamCreated,
- * FragmentCaptured: 200,000 events) in the store of a fresh database with the read models
- * migrated.
+ * The data stages 4 and 5 share: 100,000 dreams across 1,000 users (5,000 across 50 in a
+ * quick run: 100 dreams per user either way), each started by a capture, so two events
+ * per dream (DreamCreated, FragmentCaptured: 200,000 events) in the store of a fresh
+ * database with the read models migrated.
  *
  * Seeded through the audited store's `appendToStream` (encrypted and hash-chained), one
  * append per dream by 8 concurrent writers, exactly as the command service writes them,
  * not with COPY: the rows, ciphertext and positions are then the ones the system would
- * have, and the rebuild (stage 4) reads, decrypts and projects what production would hold. Stage 4's rebuild fills the read models that
- * stage 5 queries, so both measure the system's own data.
+ * have, and the rebuild (stage 4) reads, decrypts and projects what production would
+ * hold. Stage 4's rebuild fills the read models that stage 5 queries, so both measure the
+ * system's own data.
  */
 import type { EventStore } from '@dreamcatcher/event-store';
 import { migrateReadModels } from '@dreamcatcher/projections';
@@ -42,8 +43,8 @@ export function seededDatabase(context: StageContext, results: Results): Promise
 }
 
 async function seed(context: StageContext, results: Results): Promise<SeededDatabase> {
-  const dreams = context.quick ? 20_000 : 100_000;
-  const users = context.quick ? 200 : 1_000;
+  const dreams = context.quick ? 5_000 : 100_000;
+  const users = context.quick ? 50 : 1_000;
   const database = await createTestDatabase('dc_bench_data');
   context.cleanup(() => database.drop());
   await migrateReadModels(database.url);
