@@ -58,12 +58,14 @@ describe('gateway: request bodies', () => {
     });
 
     it('refuses a body that is not JSON with 415 rather than ignoring it', async () => {
-      for (const type of ['text/plain', 'application/x-www-form-urlencoded', undefined]) {
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-7', 'application/json; charset=utf-16le', undefined]) {
         const reply = await send('POST', '{"title":"looks like JSON"}', type);
         expect(reply.status, String(type)).to.equal(415);
         expect(reply.body.error!.code).to.equal('unsupported_media_type');
       }
       expect((await send('POST', '', 'text/plain')).status, 'an empty body of any type').to.equal(200);
+      expect((await send('POST', '{"a":1}', 'application/json; charset=UTF-8')).status).to.equal(200);
+      expect((await send('POST', '{"a":1}', 'application/merge-patch+json; charset="utf-8"')).status).to.equal(200);
     });
   });
 });

@@ -1,9 +1,11 @@
 /**
  * Reading request bodies: JSON only, UTF-8 only, and only text PostgreSQL can store.
  *
- * - A body sent as anything but JSON is a 415. Ignoring it, as a JSON-only parser does,
- *   would run the command without the data the client sent (a `DELETE` or an `implement`
- *   needs none, so nothing would even fail).
+ * - A body sent as anything but JSON in UTF-8 is a 415. Ignoring it, as a JSON-only parser
+ *   does, would run the command without the data the client sent (a `DELETE` or an
+ *   `implement` needs none, so nothing would even fail); and JSON between systems is UTF-8
+ *   (RFC 8259), so `charset=utf-7` or `utf-16`, which the parser would otherwise decode,
+ *   are refused too.
  * - Bytes that are not UTF-8 are a 400, not silently replaced by U+FFFD.
  * - Strings (keys included) holding NUL or an unpaired surrogate are a 400 listing where:
  *   JSON can carry them as `\u0000` and `\ud800`, but PostgreSQL's text and jsonb cannot,
@@ -56,6 +58,12 @@ export function unstorableText(value: unknown): Violation[] {
   return violations;
 }
 
+/** Whether a JSON body's declared charset, if any, is UTF-8. */
+function declaresUtf8(contentType: string | undefined): boolean {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1];
+  return charset === undefined || /^utf-8$/i.test(charset);
+}
+
 /** Whether the request carries a body at all (a `Content-Length: 0` does not). */
 function hasBody(headers: { 'content-length'?: string; 'transfer-encoding'?: string }): boolean {
   return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
@@ -65,7 +73,9 @@ function hasBody(headers: { 'content-length'?: string; 'transfer-encoding'?: str
 export function jsonBody(limitBytes: number): RequestHandler[] {
   return [
     (req, _res, next) => {
-      if (hasBody(req.headers) && !req.is(JSON_TYPES)) throw new AppError(415, 'unsupported_media_type', 'Request bodies must be JSON (Content-Type: application/json)');
+      if (hasBody(req.headers) && (!req.is(JSON_TYPES) || !declaresUtf8(req.headers['content-type']))) {
+        throw new AppError(415, 'unsupported_media_type', 'Request bodies must be JSON in UTF-8 (Content-Type: application/json)');
+      }
       next();
     },
     express.json({

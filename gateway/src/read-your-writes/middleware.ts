@@ -3,12 +3,14 @@ import { ValidationError } from '@dreamcatcher/service-kit/errors';
 import type { CheckpointWatch } from './checkpoint-watch.js';
 
 const POSITION = /^\d{1,20}$/;
+const MAX_POSITION = 2n ** 63n - 1n;
 
-/** `X-Min-Position` as a bigint; absent -> undefined; anything but a decimal position -> 400. */
+/** `X-Min-Position` as a bigint; absent -> undefined; anything but a decimal 64-bit position -> 400. */
 export function minPositionFrom(header: string | undefined): bigint | undefined {
   if (header === undefined || header.trim() === '') return undefined;
-  if (!POSITION.test(header.trim())) {
-    throw new ValidationError('X-Min-Position must be a decimal position', [{ path: '/headers/x-min-position', message: 'must be a decimal string' }]);
+  // Beyond 64 bits is no position the store can reach: waiting for it would only hold the request until the timeout.
+  if (!POSITION.test(header.trim()) || BigInt(header.trim()) > MAX_POSITION) {
+    throw new ValidationError('X-Min-Position must be a decimal position', [{ path: '/headers/x-min-position', message: 'must be a decimal 64-bit position' }]);
   }
   return BigInt(header.trim());
 }

@@ -64,9 +64,12 @@ describe('gateway: read-your-writes', () => {
   });
 
   it('refuses a position that is not one', async () => {
-    const reply = await gw.call('GET', '/dreams', { token, headers: { 'x-min-position': '-5' } });
-    expect(reply.status).to.equal(400);
-    expect(reply.body.error.details.violations[0].path).to.equal('/headers/x-min-position');
+    for (const position of ['-5', '99999999999999999999', '9223372036854775808']) {
+      const reply = await gw.call('GET', '/dreams', { token, headers: { 'x-min-position': position } });
+      expect(reply.status, position).to.equal(400);
+      expect(reply.body.error.details.violations[0].path).to.equal('/headers/x-min-position');
+    }
+    expect((await gw.call('GET', '/dreams', { token, headers: { 'x-min-position': '9223372036854775807' } })).status).to.equal(200);
   });
 
   it("shows each projection's lag behind the store head in /metrics", async () => {
