@@ -80,7 +80,7 @@ await runService('projector', async (service, logger) => {
       prefetch: config.prefetch,
       batchSize: Math.min(config.batchSize, config.prefetch),
       retry: { attempts: config.retryAttempts, initialDelayMs: config.retryDelayMs, maxDelayMs: config.retryDelayMs * 20 },
-    }).map(({ options, standby }) => ({ projector: new Projector({ pool, readStream: storeReader(store), logger, metrics: projectorMetrics }, options), standby })),
+    }).map(({ options, standby }) => ({ projector: new Projector({ pool, readStream: storeReader(store), logger, metrics: projectorMetrics }, options), standby, queue: options.queue.queue })),
   );
   const projectors = consumers.map((consumer) => consumer.projector);
 

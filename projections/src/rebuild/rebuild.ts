@@ -22,7 +22,7 @@ import { applyBatch } from '../runtime/apply-batch.js';
 import { advanceCheckpoint, lockProjection, readCheckpoints } from '../runtime/checkpoints.js';
 import { fromRecorded, type ProjectionEvent } from '../runtime/events.js';
 import { READ_MODELS_SCHEMA } from '../runtime/names.js';
-import { partitionHorizon, raisePartitionCheckpoints, readPartitionCheckpoints } from '../runtime/partitions/checkpoints.js';
+import { currentPartitions, partitionHorizon, readPartitionCheckpoints, settlePartitionCheckpoints } from '../runtime/partitions/checkpoints.js';
 import { partitionOf } from '../runtime/partitions/hash.js';
 import type { Projection } from '../runtime/projection.js';
 import { buildInto, DEFAULT_PAGE_SIZE, storeReader, type Progress, type RebuildStore } from './build.js';
@@ -159,7 +159,8 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
         await swapTables(client, projections, { live: READ_MODELS_SCHEMA, staging, retired });
         if (position !== undefined) {
           for (const projection of projections) {
-            await raisePartitionCheckpoints(client, projection.name, position);
+            // Partitions first: which partitioning is current is judged against the projection's row as it was.
+            await settlePartitionCheckpoints(client, projection.name, position);
             await advanceCheckpoint(client, READ_MODELS_SCHEMA, projection.name, position, { notify: true });
           }
         }
@@ -197,9 +198,10 @@ export async function verifyProjections(options: RebuildOptions): Promise<Verify
         const now = await readCheckpoints(client);
         const target = (p: Projection) => now[p.name] ?? -1n;
         // A partitioned projection has applied each stream up to its partition's checkpoint.
-        const horizons = new Map<string, ((streamId: string) => bigint) | undefined>(await Promise.all(projections.map(async (p) => [p.name, await partitionHorizon(client, p.name, partitionOf)] as const)));
+        const current = await currentPartitions(client);
+        const horizons = new Map<string, ((streamId: string) => bigint) | undefined>(projections.map((p) => [p.name, partitionHorizon(current.get(p.name), partitionOf, target(p))]));
         const until = (p: Projection, event: ProjectionEvent) => horizons.get(p.name)?.(event.streamId) ?? target(p);
-        const partitions = (await readPartitionCheckpoints(client)).filter((row) => horizons.get(row.projection) !== undefined);
+        const partitions = projections.flatMap((p) => current.get(p.name) ?? []);
         const from = projections.reduce((min, p) => (done.get(p.name)! < min ? done.get(p.name)! : min), reached);
         const atLeast = [...projections.map(target), ...partitions.map((row) => row.position)].reduce((max, position) => (position > max ? position : max), -1n);
         const tail = await readTail(store, from < 0n ? undefined : from, atLeast, pageSize);

@@ -15,7 +15,7 @@
  */
 import type pg from 'pg';
 import { advanceCheckpoint } from '../checkpoints.js';
-import { READ_MODELS_SCHEMA } from '../names.js';
+import { CHECKPOINTS_TABLE, READ_MODELS_SCHEMA } from '../names.js';
 import { qualified } from '../table.js';
 
 export const PARTITION_CHECKPOINTS_TABLE = 'projection_partition_checkpoints';
@@ -55,7 +55,9 @@ export async function lockPartition(client: pg.ClientBase, projection: string, p
 /**
  * Raises the partition's checkpoint to `position` (never lowers it), then the projection's
  * checkpoint to the lowest of its partitions' once every partition has one (with the usual
- * NOTIFY when `notify`). Returns the partition's checkpoint.
+ * NOTIFY when `notify`). Returns the partition's checkpoint. A partition's first row starts
+ * no lower than the projection's checkpoint: that exists before all partitions have written
+ * only after a rebuild, whose tables hold every stream up to it.
  */
 export async function advancePartitionCheckpoint(
   client: pg.ClientBase,
@@ -67,7 +69,8 @@ export async function advancePartitionCheckpoint(
 ): Promise<bigint> {
   const table = qualified(schema, PARTITION_CHECKPOINTS_TABLE);
   const { rows } = await client.query<{ position: bigint }>(
-    `INSERT INTO ${table} AS t (projection, partitions, partition, position) VALUES ($1, $2, $3, $4)
+    `INSERT INTO ${table} AS t (projection, partitions, partition, position)
+     VALUES ($1, $2, $3, GREATEST($4::bigint, (SELECT position FROM ${qualified(schema, CHECKPOINTS_TABLE)} WHERE projection = $1)))
      ON CONFLICT (projection, partitions, partition) DO UPDATE SET position = GREATEST(t.position, excluded.position), updated_at = now()
      RETURNING position`,
     [projection, partition.count, partition.index, position],
@@ -92,35 +95,57 @@ export async function readPartitionCheckpoints(db: pg.Pool | pg.ClientBase, { pr
   return rows.map((row) => ({ projection: row.projection, partitions: row.partitions, partition: row.partition, position: BigInt(row.position), updatedAt: row.updated_at.toISOString() }));
 }
 
-/** The partition count a projection's replicas wrote most recently (undefined: never partitioned). */
-function currentCount(rows: PartitionCheckpoint[]): number | undefined {
-  let latest: PartitionCheckpoint | undefined;
-  for (const row of rows) if (!latest || row.updatedAt > latest.updatedAt) latest = row;
-  return latest && latest.partitions > 1 ? latest.partitions : undefined;
+/**
+ * The partition checkpoints of each projection that is partitioned now, by projection: the
+ * rows of the partition count written most recently. A projection is partitioned now when a
+ * partition row is at least as recent as its own checkpoint row (partitions write both in one
+ * transaction); an unpartitioned projector writing after them leaves its row the newer.
+ */
+export async function currentPartitions(db: pg.Pool | pg.ClientBase, schema = READ_MODELS_SCHEMA): Promise<Map<string, PartitionCheckpoint[]>> {
+  const { rows } = await db.query<{ projection: string; partitions: number; partition: number; position: bigint | string; updated_at: Date; main_at: Date | null }>(
+    `SELECT p.projection, p.partitions, p.partition, p.position, p.updated_at, c.updated_at AS main_at
+     FROM ${qualified(schema, PARTITION_CHECKPOINTS_TABLE)} p LEFT JOIN ${qualified(schema, CHECKPOINTS_TABLE)} c USING (projection)
+     ORDER BY p.projection, p.partitions, p.partition`,
+  );
+  const current = new Map<string, PartitionCheckpoint[]>();
+  for (const projection of new Set(rows.map((row) => row.projection))) {
+    const own = rows.filter((row) => row.projection === projection);
+    const latest = own.reduce((a, b) => (b.updated_at > a.updated_at ? b : a));
+    if (latest.main_at && latest.main_at > latest.updated_at) continue;
+    current.set(
+      projection,
+      own.filter((row) => row.partitions === latest.partitions).map((row) => ({ projection, partitions: row.partitions, partition: row.partition, position: BigInt(row.position), updatedAt: row.updated_at.toISOString() })),
+    );
+  }
+  return current;
 }
 
 /**
- * For a partitioned projection, how far each stream's events are applied: the checkpoint of
- * the stream's partition (-1 when that partition has applied nothing). Undefined for a
- * projection that is not partitioned: its one checkpoint covers every stream.
+ * For a partitioned projection (its `currentPartitions` rows), how far each stream's events
+ * are applied: the checkpoint of the stream's partition (the projection's when that partition
+ * has none yet). Undefined for a projection that is not partitioned: its one checkpoint covers
+ * every stream.
  */
-export async function partitionHorizon(
-  db: pg.Pool | pg.ClientBase,
-  projection: string,
+export function partitionHorizon(
+  rows: readonly PartitionCheckpoint[] | undefined,
   partitionOf: (streamId: string, count: number) => number,
-  schema = READ_MODELS_SCHEMA,
-): Promise<((streamId: string) => bigint) | undefined> {
-  const rows = await readPartitionCheckpoints(db, { projection, schema });
-  const count = currentCount(rows);
-  if (count === undefined) return undefined;
-  const positions = new Map(rows.filter((row) => row.partitions === count).map((row) => [row.partition, row.position]));
-  return (streamId) => positions.get(partitionOf(streamId, count)) ?? -1n;
+  projectionCheckpoint: bigint,
+): ((streamId: string) => bigint) | undefined {
+  const count = rows?.[0]?.partitions;
+  if (!rows || count === undefined) return undefined;
+  const positions = new Map(rows.map((row) => [row.partition, row.position]));
+  // A partition without a row has applied nothing, unless a rebuild put the projection's checkpoint in place.
+  return (streamId) => positions.get(partitionOf(streamId, count)) ?? projectionCheckpoint;
 }
 
 /**
- * After a rebuild's swap: the new tables hold everything up to `position`, whatever partition
- * applies it. `updated_at` stays, so it still tells which partition count is current.
+ * In a rebuild's swap (with the projection's checkpoint moved to `position` in the same
+ * transaction): the new tables hold everything up to `position` whatever partition applies
+ * it, so the current partitions are raised to it, and rows of any other partitioning go.
  */
-export async function raisePartitionCheckpoints(client: pg.ClientBase, projection: string, position: bigint, schema = READ_MODELS_SCHEMA): Promise<void> {
-  await client.query(`UPDATE ${qualified(schema, PARTITION_CHECKPOINTS_TABLE)} SET position = GREATEST(position, $2) WHERE projection = $1`, [projection, position]);
+export async function settlePartitionCheckpoints(client: pg.ClientBase, projection: string, position: bigint, schema = READ_MODELS_SCHEMA): Promise<void> {
+  const count = (await currentPartitions(client, schema)).get(projection)?.[0]?.partitions ?? 0;
+  const table = qualified(schema, PARTITION_CHECKPOINTS_TABLE);
+  await client.query(`DELETE FROM ${table} WHERE projection = $1 AND partitions <> $2`, [projection, count]);
+  await client.query(`UPDATE ${table} SET position = GREATEST(position, $2), updated_at = now() WHERE projection = $1`, [projection, position]);
 }

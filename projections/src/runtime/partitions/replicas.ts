@@ -57,13 +57,18 @@ export interface Attachable {
  * (re)connection). A standby subscription that fails (the connection closed meanwhile) is
  * left to the next reconnection.
  */
-export async function attachInOrder(connection: ChannelModel, consumers: { projector: Attachable; standby: boolean }[], { standbyDelayMs, logger }: { standbyDelayMs: number; logger?: Logger }): Promise<void> {
+export async function attachInOrder(connection: ChannelModel, consumers: { projector: Attachable; standby: boolean; queue: string }[], { standbyDelayMs, logger }: { standbyDelayMs: number; logger?: Logger }): Promise<void> {
   for (const { projector } of consumers.filter((consumer) => !consumer.standby)) await projector.attach(connection);
   const standby = consumers.filter((consumer) => consumer.standby);
   if (!standby.length) return;
   setTimeout(() => {
-    for (const { projector } of standby) {
-      projector.attach(connection).catch((error: Error) => logger?.debug('standby subscription deferred to the next connection', { error: error.message }));
-    }
+    void Promise.all(
+      standby.map(({ projector }) =>
+        projector.attach(connection).then(
+          () => true,
+          (error: Error) => (logger?.debug('standby subscription deferred to the next connection', { error: error.message }), false),
+        ),
+      ),
+    ).then((attached) => logger?.info('standing by', { queues: standby.filter((_, i) => attached[i]).map(({ queue }) => queue) }));
   }, standbyDelayMs).unref();
 }
