@@ -6,3 +6,4 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/p
 export { migrateEventStore, APPEND_CHANNEL } from './postgres/schema.js';
 export { MAX_EVENTS_PER_APPEND } from './append-rules.js';
 export { EsdbEventStore, type EsdbEventStoreOptions } from './esdb/esdb-store.js';
+export * from './migration/index.js';
