@@ -55,24 +55,35 @@ export function personalFieldsOf(type: string): readonly string[] {
  * `data` itself is never modified. Absent fields are left absent.
  */
 export function mapFields(data: unknown, pattern: string, replace: (value: unknown, pointer: string) => unknown): unknown {
-  return mapAt(data, pattern.split('/').slice(1), '', replace);
+  return mapAt(data, segmentsOf(pattern), 0, '', replace);
 }
 
-function mapAt(node: unknown, segments: readonly string[], pointer: string, replace: (value: unknown, pointer: string) => unknown): unknown {
-  const [head, ...rest] = segments;
-  if (head === undefined) return replace(node, pointer);
+// Every read and append maps each personal field of each event, so patterns are split
+// once, and the walk below steps through the segments by index instead of copying them.
+const segmentCache = new Map<string, readonly string[]>();
+
+function segmentsOf(pattern: string): readonly string[] {
+  let segments = segmentCache.get(pattern);
+  if (!segments) segmentCache.set(pattern, (segments = pattern.split('/').slice(1)));
+  return segments;
+}
+
+function mapAt(node: unknown, segments: readonly string[], depth: number, pointer: string, replace: (value: unknown, pointer: string) => unknown): unknown {
+  if (depth === segments.length) return replace(node, pointer);
+  const head = segments[depth]!;
   if (head === '*') {
     if (!Array.isArray(node)) return node;
     let copy: unknown[] | undefined;
-    node.forEach((item, index) => {
-      const mapped = mapAt(item, rest, `${pointer}/${index}`, replace);
+    for (let index = 0; index < node.length; index++) {
+      const item: unknown = node[index];
+      const mapped = mapAt(item, segments, depth + 1, `${pointer}/${index}`, replace);
       if (mapped !== item) (copy ??= [...node])[index] = mapped;
-    });
+    }
     return copy ?? node;
   }
   if (typeof node !== 'object' || node === null || Array.isArray(node) || !Object.hasOwn(node, head)) return node;
   const child = (node as Record<string, unknown>)[head];
   if (child === undefined) return node;
-  const mapped = mapAt(child, rest, `${pointer}/${head}`, replace);
+  const mapped = mapAt(child, segments, depth + 1, `${pointer}/${head}`, replace);
   return mapped === child ? node : { ...node, [head]: mapped };
 }
