@@ -24,6 +24,8 @@ export interface GatewayConfig extends CommonConfig, AuditConfig {
   readYourWritesTimeoutMs: number;
   /** Seconds between SSE comments and WebSocket pings that keep idle connections open. */
   heartbeatSeconds: number;
+  /** How long a client may take to send a whole request (head and body) before it is answered 408. */
+  requestTimeoutMs: number;
 }
 
 const SIZE = /^(\d+)\s*(b|kb|mb)?$/i;
@@ -73,5 +75,6 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     readyDependencies: readyDependencies.map((url) => url.replace(/\/+$/, '')),
     readYourWritesTimeoutMs: env.int('READ_YOUR_WRITES_TIMEOUT_MS', 5000, { min: 0, max: 60_000 }),
     heartbeatSeconds: env.int('LIVE_HEARTBEAT_SECONDS', 15, { min: 1, max: 300 }),
+    requestTimeoutMs: env.int('REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
   };
 }

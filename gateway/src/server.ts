@@ -4,7 +4,7 @@
  * verifier, then listens. `main.ts` runs this under the kit's service lifecycle; tests
  * run it on port 0 against their own database.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server, type ServerOptions } from 'node:http';
 import pg from 'pg';
 import { migrateAudit, PostgresDataKeys } from '@dreamcatcher/audit';
 import { createEventStore, eventStoreConfigFrom, type EventStore } from '@dreamcatcher/event-store';
@@ -40,6 +40,20 @@ export interface RunningGateway {
   eventStore: EventStore;
   metrics: Registry;
   close(): Promise<void>;
+}
+
+/**
+ * How long a client may take to send its request. Node's defaults (60 s for the head, 300 s
+ * for the whole request, checked every 30 s) let a client that trickles a body in hold a
+ * connection for minutes; a few hundred such clients would hold them all. The deadline
+ * covers receiving the request only: a long-lived answer (SSE, a WebSocket) is not cut.
+ */
+export function requestLimits(requestTimeoutMs: number): ServerOptions {
+  return {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: Math.min(10_000, requestTimeoutMs),
+    connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs),
+  };
 }
 
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
@@ -97,7 +111,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     closers.push(() => gateway.close());
 
     const server = await new Promise<Server>((resolve, reject) => {
-      const listening = gateway.app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+      const listening = createServer(requestLimits(config.requestTimeoutMs), gateway.app);
+      listening.once('error', reject);
+      listening.listen(config.port, config.host, () => resolve(listening));
     });
     gateway.attachWebSocket(server);
     closers.push(() => closeServer(server));
