@@ -11,7 +11,7 @@
  */
 import { ValidationError } from '@dreamcatcher/service-kit/errors';
 import type { EventToAppend, RecordedEvent } from '@dreamcatcher/event-store';
-import { decryptField, encryptField, parseEncryptedField } from './field-cipher.js';
+import { decryptField, encryptField, FieldDecryptionError, parseEncryptedField } from './field-cipher.js';
 import { mapFields, personalFieldsOf, placeholderFor } from './personal-fields.js';
 
 const OWNER_IN_DATA = new Set(['DreamCreated', 'DreamImported']);
@@ -69,18 +69,32 @@ export function subjectsOf(event: Pick<RecordedEvent, 'type' | 'data'>, into = n
 /**
  * The event with its encrypted fields decrypted; a field whose subject has no key any more
  * (erased) reads as its placeholder. Values that are not encrypted (events written before
- * encryption) pass as they are. Throws FieldDecryptionError for a ciphertext that does not
- * authenticate: that is tampering, not erasure.
+ * encryption) pass as they are.
+ *
+ * A ciphertext that does not authenticate is tampering, not erasure: it also reads as its
+ * placeholder, and the event says so in `metadata.unreadableFields` (JSON Pointers). One
+ * altered row must not halt every reader of the store (the relay, projections, auditors);
+ * the hash chain's verification reports the event, and the stored ciphertext stays as
+ * evidence.
  */
 export function decryptEvent(event: RecordedEvent, keyFor: (subjectId: string) => Buffer | undefined): RecordedEvent {
   let data = event.data;
+  const unreadable: string[] = [];
   for (const pattern of personalFieldsOf(event.type)) {
     data = mapFields(data, pattern, (value, pointer) => {
-      const field = parseEncryptedField(value);
-      if (!field) return value;
-      const key = keyFor(field.subjectId);
-      return key ? decryptField(field, key, event.streamId, pointer) : placeholderFor(pattern);
+      let field;
+      try {
+        field = parseEncryptedField(value);
+        if (!field) return value;
+        const key = keyFor(field.subjectId);
+        return key ? decryptField(field, key, event.streamId, pointer) : placeholderFor(pattern);
+      } catch (error) {
+        if (!(error instanceof FieldDecryptionError)) throw error;
+        unreadable.push(pointer);
+        return placeholderFor(pattern);
+      }
     });
   }
+  if (unreadable.length) return { ...event, data, metadata: { ...event.metadata, unreadableFields: unreadable } };
   return data === event.data ? event : { ...event, data };
 }

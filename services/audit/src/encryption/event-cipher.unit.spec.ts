@@ -5,7 +5,7 @@ import { EVENT_TYPES, validateEvent } from '@dreamcatcher/contracts';
 import type { EventToAppend, RecordedEvent } from '@dreamcatcher/event-store';
 import { ValidationError } from '@dreamcatcher/service-kit/errors';
 import { decryptEvent, encryptEvent, hasPersonalData, requireSubject, subjectOf, subjectsOf } from './event-cipher.js';
-import { FieldDecryptionError, parseEncryptedField } from './field-cipher.js';
+import { parseEncryptedField } from './field-cipher.js';
 import { ERASED_TEXT, ERASED_URL, mapFields, PERSONAL_FIELDS, personalFieldsOf, placeholderFor } from './personal-fields.js';
 
 // The contracts package's schema and example files, found beside its sources.
@@ -104,12 +104,17 @@ describe('personal fields of events', () => {
     expect(decryptEvent(event, () => undefined)).to.equal(event);
   });
 
-  it('refuses a ciphertext that was altered, rather than calling it erased', () => {
+  it('reads an altered ciphertext as its placeholder and flags the field, rather than calling it erased', () => {
     const event: EventToAppend = { id: '0b8f9c6e-2d4a-4e1b-9c3f-7a6d5e4b3c21', type: 'ImplementationRequested', data: { dreamId: 'd', notes: 'call me' }, metadata };
     const encrypted = encryptEvent(event, STREAM, 'user-1', key);
     const notes = (encrypted.data as { notes: string }).notes;
     const swapped = { ...encrypted, data: { dreamId: 'd', notes: notes.slice(0, -2) + (notes.endsWith('AA') ? 'AB' : 'AA') } };
-    expect(() => decryptEvent(recorded(swapped), () => key)).to.throw(FieldDecryptionError);
+    const read = decryptEvent(recorded(swapped), () => key);
+    expect(read.data).to.deep.equal({ dreamId: 'd', notes: '[erased]' });
+    expect(read.metadata.unreadableFields).to.deep.equal(['/notes']);
+    const intact = decryptEvent(recorded(encrypted), () => key);
+    expect(intact.data).to.deep.equal({ dreamId: 'd', notes: 'call me' });
+    expect(intact.metadata).not.to.have.property('unreadableFields');
   });
 });
 
