@@ -55,6 +55,8 @@ export function createTokenVerifier(config: JwtConfig, getKey?: JWTVerifyGetKey)
     let payload: JWTPayload;
     try {
       ({ payload } = await verify(token));
+      // jose checks `iat` only with a maximum token age; a token issued in the future is refused all the same.
+      if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) throw new errors.JWTClaimValidationFailed('"iat" claim is in the future', payload, 'iat', 'check_failed');
     } catch (error) {
       // A JWKS endpoint that cannot be reached or answers garbage is our outage, not the caller's fault.
       if (!(error instanceof errors.JOSEError) || error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {

@@ -64,6 +64,14 @@ describe('bearer tokens', () => {
       await rejects(verify, token, /nbf/);
     });
 
+    it('rejects a token issued in the future, which only a wrong clock or a forger makes', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const token = await aToken({}, { exp: now + 7_200 }).setIssuedAt(now + 3_600).setProtectedHeader({ alg: 'HS256' }).sign(secretKey);
+      await rejects(verify, token, /iat/);
+      const withinTolerance = await aToken({}, { exp: now + 600 }).setIssuedAt(now + 3).setProtectedHeader({ alg: 'HS256' }).sign(secretKey);
+      expect((await verify(withinTolerance)).userId).to.equal('user-1');
+    });
+
     it('rejects a token without an expiry', async () => {
       const token = await new SignJWT({ roles: ['user'] }).setSubject('u').setProtectedHeader({ alg: 'HS256' }).sign(secretKey);
       await rejects(verify, token, /exp/);
@@ -143,6 +151,8 @@ describe('bearer tokens', () => {
       const early = await signed().setNotBefore('1h').setProtectedHeader({ alg: 'ES256', kid: 'ec-1' }).sign(ec.privateKey);
       await rejects(verify, expired, /expired/);
       await rejects(verify, early, /nbf/);
+      const future = await signed().setIssuedAt(Math.floor(Date.now() / 1000) + 3_600).setExpirationTime('2h').setProtectedHeader({ alg: 'ES256', kid: 'ec-1' }).sign(ec.privateKey);
+      await rejects(verify, future, /iat/);
     });
 
     it('rejects algorithm confusion: an HS256 token keyed with the public RSA key', async () => {
