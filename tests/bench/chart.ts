@@ -1,7 +1,7 @@
 /**
- * The chart, as plain SVG written by hand: four panels of horizontal bars (ratios to
- * baselines, throughput, latency, peak RSS), each bar the median with a whisker from the
- * lowest to the highest run, goals as red ticks, baselines in grey.
+ * The chart, as plain SVG written by hand: panels of horizontal bars (ratios to baselines,
+ * throughput, latency, service CPU per operation, peak RSS), each bar the median with a
+ * whisker from the lowest to the highest run, goals as red ticks, baselines in grey.
  */
 import type { MachineFacts } from './machine.js';
 import { formatValue } from './report.js';
@@ -111,6 +111,7 @@ export function panelsOf(results: Results): Panel[] {
     { title: 'Against its baseline, measured in the same run (ratio; dashed: 1.0x)', bars: ratioBars, scale: 'linear', reference: 1 },
     { title: 'Throughput per second (log scale; grey: baselines)', bars: metricBars((unit) => unit.endsWith('/s')), scale: 'log' },
     { title: 'Latency in ms (log scale)', bars: metricBars((unit) => unit === 'ms'), scale: 'log' },
+    { title: 'Service CPU per operation in ms (grey: the CRUD baseline)', bars: metricBars((unit) => unit === 'ms CPU'), scale: 'linear' },
     { title: 'Peak RSS in MB', bars: metricBars((unit) => unit === 'MB'), scale: 'linear' },
   ].filter((panel) => panel.bars.length) as Panel[];
 }
