@@ -28,10 +28,11 @@ export { Projector, projectorOptions, type ProjectorOptions, type ProjectorDepen
 export { rebuildAndSwap, verifyProjections, rebuildUntil, type RebuildOptions, type RebuildReport, type VerifyReport } from './rebuild/rebuild.js';
 export { DEFAULT_PAGE_SIZE, storeReader, type Progress } from './rebuild/build.js';
 export { openEventStore } from './store.js';
+export { listDeadLetters, showDeadLetter, replayDeadLetters, type DeadLetter } from './runtime/dead-letters.js';
 
 // Partitioned projectors (runtime/partitions/): N queues per projection, each applying the streams that hash to it.
 export { partitionOf, streamHash } from './runtime/partitions/hash.js';
-export { readPartitionCheckpoints, type PartitionCheckpoint } from './runtime/partitions/checkpoints.js';
+export { currentPartitions, readPartitionCheckpoints, type PartitionCheckpoint } from './runtime/partitions/checkpoints.js';
 export { consumersOf, attachInOrder, type Consumer, type PartitioningOptions } from './runtime/partitions/replicas.js';
 export {
   brokerDefinitionsFor,
