@@ -104,7 +104,7 @@ describe('dreamcatcher, the operator command line, on a running system', functio
 
     const stopped = startDreamcatcher(['tail'], { env });
     await eventually(() => stopped.stderr().includes('following the event store'), { timeoutMs: 60_000, what: 'tail to follow the store' });
-    stopped.child.kill('SIGINT');
+    stopped.kill('SIGINT');
     expect((await stopped.done).code).to.equal(0);
   });
 

@@ -16,6 +16,7 @@ interface CopyCommandOptions {
   checkpointDb?: string;
   restart?: boolean;
   pageSize: number;
+  rate?: number;
   progress: boolean;
 }
 
@@ -29,6 +30,7 @@ export function storeCommand(program: Command, context: CliContext): void {
     .option('--checkpoint-db <url>', 'PostgreSQL database to keep the copy\'s place in (default: the PostgreSQL side of the copy)')
     .option('--restart', 'forget the kept place and start from the first event (what is already there is skipped as a repeat)')
     .option('--page-size <n>', 'events read from the source at a time', parseCount, 500)
+    .option('--rate <n>', 'at most this many events a second (to spare stores in use)', parseCount)
     .option('--no-progress', 'no progress bar')
     .addHelpText(
       'after',
@@ -59,6 +61,7 @@ export function storeCommand(program: Command, context: CliContext): void {
           target: target.store,
           checkpoint,
           pageSize: options.pageSize,
+          ...(options.rate && { maxPerSecond: options.rate }),
           signal: context.signal,
           ...(source.pool && { atLeast: await lastCommitted(source.pool) }),
           onProgress: (progress) => track(progress.position ?? 0n, progress.head, progress.copied),

@@ -23,6 +23,8 @@ export interface RunOptions {
 
 export interface Running {
   child: ChildProcess;
+  /** Signals the whole process group, as a terminal's Ctrl-C or a crash of the machine would (the bin runs the CLI as its child). */
+  kill(signal: NodeJS.Signals): void;
   /** Everything written to stdout so far. */
   stdout(): string;
   stderr(): string;
@@ -32,19 +34,26 @@ export interface Running {
 /** Starts `dreamcatcher <args>` from its TypeScript sources (unless `env` says otherwise). */
 export function startDreamcatcher(args: string[], { env = {}, npx = false, bin = BIN, timeoutMs = 120_000 }: RunOptions = {}): Running {
   const [command, argv] = npx ? ['npx', ['--no-install', 'dreamcatcher', ...args]] : [process.execPath, [bin, ...args]];
-  const child = spawn(command, argv, { cwd: ROOT, env: { ...process.env, DREAMCATCHER_CLI_FROM_SOURCE: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, argv, { cwd: ROOT, env: { ...process.env, DREAMCATCHER_CLI_FROM_SOURCE: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const kill = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // Already gone.
+    }
+  };
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const timer = setTimeout(() => kill('SIGKILL'), timeoutMs);
   const done = new Promise<Run>((resolve) =>
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     }),
   );
-  return { child, stdout: () => stdout, stderr: () => stderr, done };
+  return { child, kill, stdout: () => stdout, stderr: () => stderr, done };
 }
 
 export function dreamcatcher(args: string[], options: RunOptions = {}): Promise<Run> {

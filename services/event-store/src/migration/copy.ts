@@ -54,6 +54,8 @@ export interface CopyOptions {
   atLeast?: bigint;
   /** How long to wait for `atLeast` to become readable (default 60 s). */
   waitMs?: number;
+  /** At most this many events a second, to spare a source or target that is in use. */
+  maxPerSecond?: number;
 }
 
 export interface CopyReport {
@@ -113,6 +115,10 @@ export async function copyEvents(options: CopyOptions): Promise<CopyReport> {
         }
         copied += run.length;
         position = last.position;
+        if (options.maxPerSecond) {
+          const ahead = (copied / options.maxPerSecond) * 1_000 - (performance.now() - started);
+          if (ahead > 0) await new Promise((resolve) => setTimeout(resolve, ahead));
+        }
         options.onProgress?.({ copied, position, head, from });
         if (Date.now() - savedAt >= saveEveryMs) await save();
         if (signal?.aborted) break;
