@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import express from 'express';
@@ -50,6 +51,21 @@ describe('gateway: request bodies', () => {
       expect(reply.status).to.equal(400);
       expect(reply.body.error!.code).to.equal('validation_failed');
       expect(reply.body.error!.details!.violations.map((violation) => violation.path).sort()).to.deep.equal(['/tags/0', '/title']);
+    });
+
+    it('refuses a body declared too large at once, without waiting for it, and closes the connection', async () => {
+      const { port } = new URL(url);
+      const started = Date.now();
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write('POST /x HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 10737418240\r\n\r\n{"a":'));
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk.toString()));
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+        setTimeout(() => socket.destroy(), 5_000);
+      });
+      expect(answer).to.match(/^HTTP\/1\.1 413/).and.match(/payload_too_large/);
+      expect(Date.now() - started).to.be.below(2_000);
     });
 
     it('refuses bytes that are not UTF-8 with 400 instead of replacing them', async () => {

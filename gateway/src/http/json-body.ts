@@ -6,6 +6,9 @@
  *   `implement` needs none, so nothing would even fail); and JSON between systems is UTF-8
  *   (RFC 8259), so `charset=utf-7` or `utf-16`, which the parser would otherwise decode,
  *   are refused too.
+ * - A body declared larger than the limit is a 413 before a byte of it is read, and the
+ *   connection is closed: the parser would first read it all (or wait for it) to keep the
+ *   connection usable.
  * - Bytes that are not UTF-8 are a 400, not silently replaced by U+FFFD.
  * - Strings (keys included) holding NUL or an unpaired surrogate are a 400 listing where:
  *   JSON can carry them as `\u0000` and `\ud800`, but PostgreSQL's text and jsonb cannot,
@@ -14,7 +17,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import express, { type RequestHandler } from 'express';
-import { AppError, ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
+import { AppError, PayloadTooLargeError, ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 // NUL, or a high surrogate not followed by a low one, or a low one not preceded by a high one.
@@ -72,7 +75,12 @@ function hasBody(headers: { 'content-length'?: string; 'transfer-encoding'?: str
 /** The body middleware: 415 for non-JSON bodies, the JSON parser with a UTF-8 check, then the text check. */
 export function jsonBody(limitBytes: number): RequestHandler[] {
   return [
-    (req, _res, next) => {
+    (req, res, next) => {
+      // Declared too large: refuse at once and close, rather than read (or wait for) the whole body first, as the parser does.
+      if (Number(req.headers['content-length']) > limitBytes) {
+        res.setHeader('Connection', 'close');
+        throw new PayloadTooLargeError();
+      }
       if (hasBody(req.headers) && (!req.is(JSON_TYPES) || !declaresUtf8(req.headers['content-type']))) {
         throw new AppError(415, 'unsupported_media_type', 'Request bodies must be JSON in UTF-8 (Content-Type: application/json)');
       }
