@@ -1,0 +1,50 @@
+/**
+ * The security suite: attacks on the running system through its gateway, each case listed
+ * with what was expected and what happened (the table is printed at the end). The shared
+ * test system runs the development configuration (HS256); a second gateway beside it runs
+ * production's (JWKS keys, issuer and audience, a low rate limit, a short request deadline).
+ */
+import { expect } from 'chai';
+import type { TestSystem } from '../support/system.js';
+import { gatewaySystem } from '../e2e/gateway-system.js';
+import { bodyCases, rateLimitCases } from './abuse-cases.js';
+import { apiKeyCases, roleCases, tokenCases } from './auth-cases.js';
+import { securityContext, type SecurityContext } from './context.js';
+import { startHardenedGateway, type HardenedGateway } from './hardened-gateway.js';
+import { injectionCases } from './injection-cases.js';
+import { isolationCases } from './isolation-cases.js';
+
+describe('security: attacks on the gateway of the running system', function () {
+  this.timeout(180_000);
+  let system: TestSystem;
+  let hardened: HardenedGateway | undefined;
+  let ctx: SecurityContext;
+
+  before(async function () {
+    this.timeout(300_000);
+    system = await gatewaySystem();
+    hardened = await startHardenedGateway(system);
+    ctx = await securityContext(system, hardened);
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    if (ctx) console.log(`\n${ctx.report.format()}\n`);
+    await ctx?.observer.end();
+    await hardened?.stop();
+  });
+
+  const area = (name: string, run: (context: SecurityContext) => Promise<void>, areaName: string) =>
+    it(name, async () => {
+      await run(ctx);
+      expect(ctx.report.failures(areaName), `${areaName}: cases that did not hold`).to.deep.equal([]);
+    });
+
+  area('refuses forged, expired, future, unsigned, mis-issued and key-confused tokens', tokenCases, 'tokens');
+  area('refuses API keys once revoked, and keys that are not keys', apiKeyCases, 'API keys');
+  area("keeps every user out of every other user's dreams: 404 as for nothing, in body, headers, time and counts", isolationCases, "another user's ids");
+  area('gives no role more than it holds', roleCases, 'role escalation');
+  area('takes every filter as data, never as SQL', injectionCases, 'SQL injection');
+  area('refuses oversized bodies and heads, and cuts off slow senders', bodyCases, 'oversized and slow bodies');
+  area('cannot be talked out of its rate limit', rateLimitCases, 'rate-limit bypass');
+});
