@@ -44,7 +44,13 @@ export async function rebuildStage(context: StageContext, results: Results): Pro
   context.cleanup(() => Promise.all(pools.map((pool) => pool.end())));
   await createRawTable(pools[0]!);
 
+  // A rebuild of 200,000 events takes long on a busy machine: past the budget, two runs do.
+  const budgetEnds = performance.now() + (context.quick ? 30_000 : 150_000);
   for (let runIndex = 0; runIndex < context.runs; runIndex++) {
+    if (runIndex >= 2 && performance.now() > budgetEnds) {
+      results.note(`The rebuild ran ${runIndex} times, not ${context.runs}: its time budget was spent.`);
+      break;
+    }
     const report = await rebuildProjections(data);
     const rate = report.events / report.seconds;
     results.record({ key: 'rebuild.rate', stage, label: `rebuild of all six projections, ${data.events} events`, unit: 'events/s', better: 'higher' }, rate);

@@ -38,7 +38,7 @@ function countUpTo(positions: bigint[], position: bigint): number {
 }
 
 export async function relayStage(context: StageContext, results: Results): Promise<void> {
-  const total = context.quick ? 3_000 : 20_000;
+  const total = context.quick ? 3_000 : 10_000;
   const [database, vhost] = await Promise.all([createTestDatabase('dc_bench_relay'), createTestVhost('dc_bench_relay')]);
   context.cleanup(() => Promise.all([database.drop(), vhost.drop()]));
   const pool = await connectPostgres({ url: database.url, max: 4, applicationName: 'bench-relay' });

@@ -49,7 +49,7 @@ const log = (message: string) => process.stderr.write(`[${((performance.now() - 
 const context: StageContext = {
   quick,
   runs: values.runs ? Number(values.runs) : quick ? 2 : 3,
-  window: quick ? { warmupMs: 300, windowMs: 1_000 } : { warmupMs: 1_000, windowMs: 3_000 },
+  window: quick ? { warmupMs: 300, windowMs: 1_000 } : { warmupMs: 500, windowMs: 2_000 },
   log,
   cleanup: (step) => void cleanups.push(step),
 };
