@@ -8,7 +8,8 @@
  *
  * Partitioned (see runtime/partitions/): `PROJECTION_PARTITIONS` (`N`, or `name=N,...`) splits
  * a projection over N queues by stream; `PROJECTION_PARTITION_INDEX` is this replica's own
- * partition, and it stands by for the others after `PROJECTION_STANDBY_DELAY_MS`.
+ * partition, and it stands by for the others after `PROJECTION_STANDBY_DELAY_MS`; a partition it
+ * took over goes back to its own replica, once that runs again, within `PROJECTION_HAND_BACK_MS`.
  */
 import {
   connectionGauges,
@@ -21,6 +22,7 @@ import {
   runService,
   startOpsServer,
   closeServer,
+  type ChannelModel,
 } from '@dreamcatcher/service-kit';
 import { migrateReadModels } from './migrations.js';
 import { selectProjections } from './registry.js';
@@ -31,6 +33,7 @@ import { surviveConnectionLoss } from './runtime/connection-loss.js';
 import { Projector } from './runtime/consumer.js';
 import { describeLag } from './runtime/lag.js';
 import { createProjectorMetrics, projectionLagGauges } from './runtime/metrics.js';
+import { startHandBack } from './runtime/partitions/hand-back.js';
 import { attachInOrder, consumersOf } from './runtime/partitions/replicas.js';
 import { parsePartitionCounts } from './runtime/partitions/topology.js';
 
@@ -61,6 +64,7 @@ await runService('projector', async (service, logger) => {
       partitions,
       partitionIndex: index === undefined ? undefined : Number(index),
       standbyDelayMs: env.int('PROJECTION_STANDBY_DELAY_MS', 5_000, { min: 0, max: 600_000 }),
+      handBackMs: env.int('PROJECTION_HAND_BACK_MS', 30_000, { min: 100, max: 3_600_000 }),
     };
   });
   const projections = selectProjections(config.projections);
@@ -80,18 +84,34 @@ await runService('projector', async (service, logger) => {
       prefetch: config.prefetch,
       batchSize: Math.min(config.batchSize, config.prefetch),
       retry: { attempts: config.retryAttempts, initialDelayMs: config.retryDelayMs, maxDelayMs: config.retryDelayMs * 20 },
-    }).map(({ options, standby }) => ({ projector: new Projector({ pool, readStream: storeReader(store), logger, metrics: projectorMetrics }, options), standby, queue: options.queue.queue })),
+    }).map(({ options, standby }) => ({ projector: new Projector({ pool, readStream: storeReader(store), logger, metrics: projectorMetrics }, options), standby, queue: options.queue.queue, partition: options.partition })),
   );
   const projectors = consumers.map((consumer) => consumer.projector);
 
+  let broker: ChannelModel | undefined;
   const amqp = await connectAmqp({
     url: config.amqpUrl,
     connectionName: `projector:${names}`,
     logger,
-    setup: (connection) => attachInOrder(connection, consumers, { standbyDelayMs: config.standbyDelayMs, logger }),
+    setup: (connection) => {
+      broker = connection;
+      return attachInOrder(connection, consumers, { standbyDelayMs: config.standbyDelayMs, logger });
+    },
   });
   service.onShutdown(() => amqp.close());
   service.onShutdown(() => Promise.all(projectors.map((projector) => projector.stop())));
+  if (config.partitionIndex !== undefined && consumers.some((consumer) => consumer.partition)) {
+    const handBack = startHandBack({
+      databaseUrl: config.databaseUrl,
+      pool,
+      own: consumers.flatMap(({ partition, standby }) => (partition && !standby ? [partition] : [])),
+      standby: consumers.flatMap(({ projector, partition, standby }) => (partition && standby ? [{ projector, partition }] : [])),
+      connection: () => broker!,
+      intervalMs: config.handBackMs,
+      logger,
+    });
+    service.onShutdown(() => handBack.stop());
+  }
 
   connectionGauges(metrics, { database: () => pool.query('SELECT 1'), broker: () => amqp.connected });
   const lag = projectionLagGauges(

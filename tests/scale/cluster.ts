@@ -23,6 +23,8 @@ export interface ScaleCluster {
   /** Every line each process wrote. */
   logs: Map<string, string[]>;
   replica(index: number): string;
+  /** Waits until a (re)started process answers /ready. */
+  ready(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -47,7 +49,7 @@ export async function startCluster({ projections, partitions, replicas, env = {}
   const keys = new PostgresDataKeys(pool, { masterKey: Buffer.from(DEVELOPMENT_DATA_KEY_ENCRYPTION_KEY, 'base64'), cacheTtlMs: 1_000 });
   const store = createAuditedStore(raw, { keys });
 
-  const shared = { ...DEVELOPMENT_ENV, DATABASE_URL: database.url, AMQP_URL: vhost.url, LOG_LEVEL: 'info', DATA_KEY_CACHE_TTL_MS: '1000', ...env };
+  const shared = { ...DEVELOPMENT_ENV, DATABASE_URL: database.url, AMQP_URL: vhost.url, LOG_LEVEL: 'info', DATA_KEY_CACHE_TTL_MS: '1000', PROJECTION_HAND_BACK_MS: '1000', ...env };
   const counts = projections.map((name) => `${name}=${partitions}`).join(',');
   const local = (port: number) => `http://127.0.0.1:${port}`;
   const relayPort = await freePort();
@@ -88,7 +90,8 @@ export async function startCluster({ projections, partitions, replicas, env = {}
     await stop();
     throw new Error(`${(error as Error).message}\n${tail}`);
   }
-  return { databaseUrl: database.url, amqpUrl: vhost.url, pool, raw, store, keys, running, logs, replica: (index) => `projector-${index}`, stop };
+  const ready = (name: string) => waitForReady(`${plan.find((service) => service.name === name)!.url}/ready`, { timeoutMs: 90_000 });
+  return { databaseUrl: database.url, amqpUrl: vhost.url, pool, raw, store, keys, running, logs, replica: (index) => `projector-${index}`, ready, stop };
 }
 
 /** The queues a process reported it started receiving from (its first delivery on each: it became the active consumer). */

@@ -1,7 +1,7 @@
 /**
  * Three replicas of a partitioned projector (3 partitions of dream_detail, user_activity and
  * catalogue), each a real process, under concurrent writers with erasures mid-run; one
- * replica is killed halfway. Throughout, a projection's checkpoint must be exact (every event
+ * replica is killed halfway and started again later, and gets its partition back. Throughout, a projection's checkpoint must be exact (every event
  * up to it applied: what read-your-writes waits on); at the end its partitions, its stream
  * trackers and a rebuild (`rebuild --verify`) must agree with the store.
  */
@@ -85,6 +85,26 @@ describe('partitioned projectors: 3 replicas, 3 partitions, a concurrent workloa
       },
     });
     expect(killed).to.equal(true);
+
+    // The killed replica comes back and stands by on its own partition; the peer that took it
+    // over gives it back as soon as it sees the replica running (a trickle of events keeps the
+    // partitions busy meanwhile, as a live system would).
+    const linesBefore = (cluster.logs.get(cluster.replica(1)) ?? []).length;
+    const ownAgain = () => new Set(consumedQueues((cluster.logs.get(cluster.replica(1)) ?? []).slice(linesBefore)).filter((queue) => queue.endsWith('.p1'))).size;
+    cluster.running.start(cluster.replica(1));
+    await cluster.ready(cluster.replica(1));
+    const trickle = new DreamWriter('hal');
+    const random = seeded(3);
+    await eventually(
+      async () => {
+        const { nextExpectedRevision } = await cluster.store.appendToStream(trickle.streamId, [trickle.next(random, { personal: true })], { expectedRevision: trickle.revision });
+        trickle.revision = nextExpectedRevision;
+        return ownAgain() === PROJECTIONS.length;
+      },
+      { timeoutMs: 120_000, intervalMs: 200, what: 'the restarted replica to get its partition back' },
+    );
+    const gaveBack = [0, 2].flatMap((index) => (cluster.logs.get(cluster.replica(index)) ?? []).filter((line) => line.includes('giving a partition back')));
+    expect(gaveBack.length, 'peers gave partition 1 back').to.be.at.least(PROJECTIONS.length);
 
     // Every committed event: the store's readable head can lag behind it while a long transaction anywhere in the cluster runs.
     const { rows: heads } = await cluster.pool.query<{ head: string }>('SELECT max(position)::text AS head FROM event_store.events');

@@ -92,6 +92,8 @@ export class Projector {
   checkpoint: bigint | undefined;
   /** Messages this process has finished with (applied, repeated, ignored or dead-lettered) and of those, dead-lettered. */
   readonly stats = { messages: 0, deadLettered: 0 };
+  /** When the broker last delivered a message to this process (0: never). */
+  lastDeliveryAt = 0;
 
   constructor(
     private readonly deps: ProjectorDependencies,
@@ -119,10 +121,24 @@ export class Projector {
       // With single active consumer, a standby learns that it has become active by its first delivery.
       if (first && this.options.partition) this.logger.info('consuming', { queue: this.options.queue.queue });
       first = false;
+      this.lastDeliveryAt = Date.now();
       this.buffer.push({ channel, message });
       this.kick();
     });
     this.consumerTag = consumerTag;
+  }
+
+  /**
+   * Gives the queue up and subscribes again, after applying what was already delivered: with
+   * single active consumer the next consumer in line becomes the active one (see partitions/).
+   */
+  async resubscribe(connection: ChannelModel): Promise<void> {
+    const channel = this.channel;
+    if (!channel || this.stopping.signal.aborted) return;
+    if (this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
+    await this.draining;
+    await channel.close().catch(() => undefined);
+    await this.attach(connection);
   }
 
   /** Stops consuming and waits for the batch in progress; unacknowledged messages return to the queue. */
