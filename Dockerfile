@@ -5,7 +5,7 @@
 #   node services/command/dist/main.js
 #   node services/relay/dist/main.js
 #   node projections/dist/main.js        (with PROJECTIONS=<name>, one projection per process)
-# and the operators' command-line tools: node services/audit/dist/cli.js, node projections/dist/cli.js
+# and the operators' command line: node cli/bin/dreamcatcher.mjs <command> (see cli/README.md)
 # Every process listens on PORT (8080 in the image) for its API or its ops endpoints.
 #
 #   docker build -t dreamcatcher/backend .
@@ -37,6 +37,7 @@ COPY services/command/package.json services/command/
 COPY services/relay/package.json services/relay/
 COPY projections/package.json projections/
 COPY gateway/package.json gateway/
+COPY cli/package.json cli/
 COPY tests/package.json tests/
 
 # Build: the same commands as .ci/run.
@@ -66,6 +67,8 @@ COPY --from=build /app/services/command/dist services/command/dist
 COPY --from=build /app/services/relay/dist services/relay/dist
 COPY --from=build /app/projections/dist projections/dist
 COPY --from=build /app/gateway/dist gateway/dist
+COPY --from=build /app/cli/dist cli/dist
+COPY --from=build /app/cli/bin cli/bin
 
 # Inside a container the services must listen on every interface, not the loopback default.
 ENV HOST=0.0.0.0 \

@@ -170,7 +170,9 @@ describe('Kubernetes manifests', () => {
     it('renders production in its namespace, with a pinned image and without the placeholder Secret', () => {
       const output = render(`${K8S_DIR}/overlays/production`);
       expect(output).to.not.match(/^kind: Secret$/m);
-      expect(output.match(/^kind: Deployment$/gm)).to.have.length(deployments.length);
+      // A partitioned projector runs as a StatefulSet in place of its Deployment.
+      const statefulSets = output.match(/^kind: StatefulSet$/gm)?.length ?? 0;
+      expect(output.match(/^kind: Deployment$/gm)).to.have.length(deployments.length - statefulSets);
       expect(output).to.not.match(/image: dreamcatcher\/backend(:latest)?$/m);
       expect(output.match(/^ {2}namespace: dreamcatcher$/gm)?.length).to.be.greaterThan(deployments.length);
     });
