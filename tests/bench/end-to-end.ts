@@ -20,7 +20,7 @@ import { captureBody } from './events.js';
 import { HttpClient } from './http-client.js';
 import { closedLoop, percentile, type LoopResult } from './measure.js';
 import { recordPeakRss } from './memory.js';
-import { cpuDuring, freePort, restartProfiles, SERVICE_NODE_OPTIONS, startService } from './processes.js';
+import { cpuDuring, databaseBackends, freePort, restartProfiles, SERVICE_NODE_OPTIONS, startService } from './processes.js';
 import type { Results } from './results.js';
 import type { StageContext } from './stage.js';
 import { VisibilityWatch } from './visibility.js';
@@ -53,6 +53,10 @@ function captureLoad(baseUrl: string, tokens: string[], context: StageContext, o
 function recordServiceCpu(results: Results, stage: string, cpuMs: Map<string, number>, captures: number): void {
   const groups = new Map<string, number>();
   for (const [name, ms] of cpuMs) {
+    if (name === 'postgres') {
+      results.record({ key: 'e2e.db-cpu', stage, label: 'PostgreSQL CPU per capture: system', unit: 'ms CPU', better: 'lower' }, ms / captures);
+      continue;
+    }
     const group = name.startsWith('projector-') ? 'projectors (6)' : name;
     groups.set(group, (groups.get(group) ?? 0) + ms);
     groups.set('all services', (groups.get('all services') ?? 0) + ms);
@@ -90,8 +94,10 @@ export async function endToEndStage(context: StageContext, results: Results): Pr
     const order = run % 2 ? ['crud', 'system'] : ['system', 'crud'];
     for (const which of order) {
       if (which === 'crud') {
-        const { result: load, cpuMs } = await cpuDuring([{ name: 'crud', pid: crud.pid }], () => captureLoad(crud.url, tokens, context));
+        const crudProcesses = async () => [{ name: 'crud', pid: crud.pid }, ...(await databaseBackends(crudDatabase.url))];
+        const { result: load, cpuMs } = await cpuDuring(crudProcesses, () => captureLoad(crud.url, tokens, context));
         results.record({ key: 'e2e.crud.cpu', stage, label: 'service CPU per capture: CRUD service', unit: 'ms CPU', better: 'lower', baseline: true }, cpuMs.get('crud')! / load.total);
+        results.record({ key: 'e2e.crud.db-cpu', stage, label: 'PostgreSQL CPU per capture: CRUD service', unit: 'ms CPU', better: 'lower', baseline: true }, (cpuMs.get('postgres') ?? 0) / load.total);
         results.record({ key: 'e2e.crud', stage, label: 'CRUD service captures', unit: 'captures/s', better: 'higher', baseline: true }, load.rate);
         results.record({ key: 'e2e.crud.answer-p99', stage, label: 'CRUD capture answer p99', unit: 'ms', better: 'lower', baseline: true }, percentile(load.latencies, 99));
         results.record({ key: 'e2e.crud.client-cpu', stage, label: 'load generator CPU (CRUD)', unit: 'cores', better: 'lower', baseline: true }, load.clientCpuCores);
@@ -101,7 +107,8 @@ export async function endToEndStage(context: StageContext, results: Results): Pr
       watch.reset();
       let drainStarted = 0;
       // Service CPU over the load and until every capture is visible: the relay and projectors finish their share then.
-      const { result: load, cpuMs } = await cpuDuring(services, async () => {
+      const systemProcesses = async () => [...services, ...(await databaseBackends(system.databaseUrl))];
+      const { result: load, cpuMs } = await cpuDuring(systemProcesses, async () => {
         const captured = await captureLoad(system.gatewayUrl, tokens, context, (answer) => watch.expect(BigInt(answer.position!)));
         drainStarted = performance.now();
         await watch.drain(120_000);
@@ -124,6 +131,7 @@ export async function endToEndStage(context: StageContext, results: Results): Pr
   }
   await recordPeakRss(results, [...services, { name: 'crud baseline', pid: crud.pid }]);
 
+  results.ratio({ key: 'e2e.db-cpu-vs-crud', label: 'system / CRUD PostgreSQL CPU per capture', numerator: 'e2e.db-cpu', denominator: 'e2e.crud.db-cpu' });
   results.ratio({ key: 'e2e.cpu-vs-crud', label: 'system / CRUD service CPU per capture', numerator: 'e2e.cpu.all services', denominator: 'e2e.crud.cpu' });
   results.ratio({ key: 'e2e.vs-crud', label: 'system / CRUD captures', numerator: 'e2e.rate', denominator: 'e2e.crud' });
   results.goal({ key: 'goal.e2e-rate', label: 'end-to-end >= 1,500 captures/s', of: 'e2e.rate', op: '>=', target: 1500 });

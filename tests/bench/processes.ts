@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -60,18 +61,45 @@ export async function cpuTimeMs(pid: number | undefined): Promise<number | undef
   }
 }
 
-/** CPU ms each named process used while `work` ran. */
-export async function cpuDuring<T>(processes: { name: string; pid: number | undefined }[], work: () => Promise<T>): Promise<{ result: T; cpuMs: Map<string, number> }> {
-  const before = await Promise.all(processes.map((process) => cpuTimeMs(process.pid)));
+export interface NamedProcess {
+  name: string;
+  pid: number | undefined;
+}
+
+/**
+ * CPU ms the named processes used while `work` ran, summed by name. `processes` is asked
+ * again afterwards, so that processes started meanwhile (new database backends) count
+ * from zero; one that ended meanwhile is lost.
+ */
+export async function cpuDuring<T>(processes: () => Promise<NamedProcess[]>, work: () => Promise<T>): Promise<{ result: T; cpuMs: Map<string, number> }> {
+  const before = new Map<number, number>();
+  for (const { pid } of await processes()) {
+    const ms = await cpuTimeMs(pid);
+    if (pid !== undefined && ms !== undefined) before.set(pid, ms);
+  }
   const result = await work();
-  const after = await Promise.all(processes.map((process) => cpuTimeMs(process.pid)));
   const cpuMs = new Map<string, number>();
-  processes.forEach((process, index) => {
-    const start = before[index];
-    const end = after[index];
-    if (start !== undefined && end !== undefined) cpuMs.set(process.name, end - start);
-  });
+  for (const { name, pid } of await processes()) {
+    const end = await cpuTimeMs(pid);
+    if (pid === undefined || end === undefined) continue;
+    cpuMs.set(name, (cpuMs.get(name) ?? 0) + end - (before.get(pid) ?? 0));
+  }
   return { result, cpuMs };
+}
+
+/** The PostgreSQL server processes serving connections to the database at `url` (the server runs on this machine). */
+export async function databaseBackends(url: string, name = 'postgres'): Promise<NamedProcess[]> {
+  const database = decodeURIComponent(new URL(url).pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString(), application_name: 'bench-cpu' });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
+    return rows.map((row) => ({ name, pid: row.pid }));
+  } finally {
+    await client.end();
+  }
 }
 
 export interface ServiceProcess {

@@ -9,7 +9,7 @@ import { DEVELOPMENT_ENV } from '../../scripts/system.mjs';
 import { HttpClient } from './http-client.js';
 import { closedLoop, percentile } from './measure.js';
 import { recordPeakRss } from './memory.js';
-import { cpuDuring, freePort, restartProfiles, SERVICE_NODE_OPTIONS, startService } from './processes.js';
+import { cpuDuring, databaseBackends, freePort, restartProfiles, SERVICE_NODE_OPTIONS, startService } from './processes.js';
 import { rebuildProjections } from './rebuild.js';
 import type { Results } from './results.js';
 import { seededDatabase, userOf } from './seed.js';
@@ -47,7 +47,8 @@ export async function queryStage(context: StageContext, results: Results): Promi
     });
     restartProfiles([gateway.pid]);
     for (let run = 0; run < context.runs; run++) {
-      const { result: load, cpuMs } = await cpuDuring([{ name: 'gateway', pid: gateway.pid }], () =>
+      const processes = async () => [{ name: 'gateway', pid: gateway.pid }, ...(await databaseBackends(data.url))];
+      const { result: load, cpuMs } = await cpuDuring(processes, () =>
         closedLoop(QUERY_CLIENTS, context.window, async () => {
           const token = tokens[Math.floor(Math.random() * tokens.length)]!;
           const page = await client.json<{ items: unknown[] }>('GET', '/api/v1/dreams', [200], { headers: { authorization: `Bearer ${token}` } });
@@ -55,6 +56,7 @@ export async function queryStage(context: StageContext, results: Results): Promi
         }),
       );
       results.record({ key: 'dreams.cpu', stage, label: 'gateway CPU per GET /dreams', unit: 'ms CPU', better: 'lower' }, cpuMs.get('gateway')! / load.total);
+      results.record({ key: 'dreams.db-cpu', stage, label: 'PostgreSQL CPU per GET /dreams', unit: 'ms CPU', better: 'lower' }, (cpuMs.get('postgres') ?? 0) / load.total);
       results.record({ key: 'dreams.rate', stage, label: `GET /dreams, ${QUERY_CLIENTS} clients`, unit: 'requests/s', better: 'higher' }, load.rate);
       results.record({ key: 'dreams.p50', stage, label: 'GET /dreams p50', unit: 'ms', better: 'lower' }, percentile(load.latencies, 50));
       results.record({ key: 'dreams.p99', stage, label: 'GET /dreams p99', unit: 'ms', better: 'lower' }, percentile(load.latencies, 99));
