@@ -1,0 +1,53 @@
+/**
+ * Memory of the system's processes over a load hold: resident set size read from /proc, and
+ * the verdict on it — after warm-up, the median of the last window may exceed the median of
+ * the first by at most the allowed growth. Medians, because a garbage collector makes RSS
+ * saw up and down between samples.
+ */
+import { readFile } from 'node:fs/promises';
+
+/** Resident set size of a process in bytes, or undefined when it is gone. */
+export async function residentBytes(pid: number): Promise<number | undefined> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kb === undefined ? undefined : Number(kb) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Sample {
+  /** Seconds since the hold began. */
+  at: number;
+  bytes: number;
+}
+
+export interface MemoryVerdict {
+  service: string;
+  /** Median RSS of the first window after warm-up, and of the last window. */
+  first: number;
+  last: number;
+  growth: number;
+  stable: boolean;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * Judges one process's samples: warm-up ends `warmUpSeconds` into the hold; the windows are
+ * `windowSeconds` long; growth above `allowed` (0.1 = 10 %) fails.
+ */
+export function judgeMemory(service: string, samples: Sample[], { warmUpSeconds, windowSeconds, allowed }: { warmUpSeconds: number; windowSeconds: number; allowed: number }): MemoryVerdict {
+  const after = samples.filter((sample) => sample.at >= warmUpSeconds);
+  if (!after.length) throw new Error(`${service}: no samples after warm-up`);
+  const end = after.at(-1)!.at;
+  const first = median(after.filter((sample) => sample.at < warmUpSeconds + windowSeconds).map((sample) => sample.bytes));
+  const last = median(after.filter((sample) => sample.at > end - windowSeconds).map((sample) => sample.bytes));
+  const growth = (last - first) / first;
+  return { service, first, last, growth, stable: growth <= allowed };
+}

@@ -1,0 +1,26 @@
+import { expect } from 'chai';
+import { judgeMemory, type Sample } from './memory.js';
+
+const MB = 1024 * 1024;
+const series = (bytesAt: (at: number) => number, seconds = 600, every = 10): Sample[] => Array.from({ length: seconds / every + 1 }, (_, index) => ({ at: index * every, bytes: bytesAt(index * every) }));
+const rules = { warmUpSeconds: 120, windowSeconds: 60, allowed: 0.1 };
+
+describe('load hold: memory verdict', () => {
+  it('ignores the warm-up and the saw-tooth of garbage collection', () => {
+    // Grows during warm-up, then saws between 140 and 160 MB.
+    const verdict = judgeMemory('gateway', series((at) => (at < 120 ? 80 * MB + at * MB : (at / 10) % 2 ? 160 * MB : 140 * MB)), rules);
+    expect(verdict.stable).to.equal(true);
+    expect(verdict.growth).to.be.within(-0.1, 0.1);
+  });
+
+  it('fails a steady leak beyond 10 % after warm-up', () => {
+    // 100 MB after warm-up, plus 50 kB a second: about 24 % more by the end.
+    const verdict = judgeMemory('relay', series((at) => 100 * MB + Math.max(0, at - 120) * 50 * 1024), rules);
+    expect(verdict.stable).to.equal(false);
+    expect(verdict.growth).to.be.greaterThan(0.1);
+  });
+
+  it('needs samples after warm-up', () => {
+    expect(() => judgeMemory('x', series(() => MB, 60), rules)).to.throw(/no samples after warm-up/);
+  });
+});
