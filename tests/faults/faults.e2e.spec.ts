@@ -56,7 +56,7 @@ describe(`faults: the whole system under load while its parts fail (profile ${pr
   it('acknowledges every command exactly once, and every read model, queue and retry ends consistent', async function () {
     const started = Date.now();
     const runId = `${seed}${Date.now().toString(36).slice(-4)}`;
-    const workload = new Workload({ api: system.api, clients: profile.clients, seed, runId });
+    const workload = new Workload({ api: system.api, clients: profile.clients, rate: profile.rate, seed, runId });
     const probeUser = `faults-${runId}-probe`;
     const probe = new RecoveryProbe(system.api, probeUser, await signToken(probeUser), observer);
     const pids = () => new Map(system.running.plan.map((service) => [service.name, system.running.pid(service.name)]));
@@ -86,11 +86,13 @@ describe(`faults: the whole system under load while its parts fail (profile ${pr
 
     console.log(
       `\n${formatFigures({
-        profile: profile.name,
+        profile: `${profile.name} (${profile.rate} new commands/s asked)`,
         seed,
         clients: profile.clients,
         sent: workload.sent,
         acknowledged: workload.acknowledged,
+        reads: workload.reads,
+        readFailures: workload.readFailures.length,
         retriedCommands: errored.length,
         retryAttempts: acknowledged.reduce((sum, entry) => sum + entry.attempts - 1, 0),
         errors: workload.errorCounts,
@@ -108,8 +110,12 @@ describe(`faults: the whole system under load while its parts fail (profile ${pr
       })}\n`,
     );
 
+    for (const name of new Set(schedule.unexpectedRestarts.map((entry) => entry.split(' ')[0]!))) {
+      console.log(`  last lines of ${name}:\n${(system.logs.get(name) ?? []).slice(-25).join('\n')}`);
+    }
     expect(fatal.map((entry) => `${entry.key} (${entry.type}): ${entry.fatal}; errors ${entry.errors.join(', ')}`), 'commands that could not be completed').to.deep.equal([]);
     expect(workload.acknowledged, 'acknowledged commands').to.equal(workload.sent);
+    expect(workload.readFailures, 'reads answered with neither data nor an outage').to.deep.equal([]);
     expect(schedule.records, 'episodes run').to.have.length(profile.episodes.length);
     expect(store.lost, 'acknowledged events missing from the store').to.deep.equal([]);
     expect(store.duplicates, 'events stored twice or not named by any acknowledged answer').to.deep.equal([]);

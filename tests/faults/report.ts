@@ -7,6 +7,8 @@ export interface FaultFigures {
   clients: number;
   sent: number;
   acknowledged: number;
+  reads: number;
+  readFailures: number;
   /** Commands that needed more than one attempt, and the attempts beyond the first. */
   retriedCommands: number;
   retryAttempts: number;
@@ -49,6 +51,7 @@ export function formatFigures(f: FaultFigures): string {
     ...table([
       ['commands sent', String(f.sent)],
       ['acknowledged (2xx)', String(f.acknowledged)],
+      ['reads alongside', `${f.reads}, ${f.readFailures} answered with anything but 200, 404 or an outage`],
       ['retried', `${f.retriedCommands} command(s), ${f.retryAttempts} extra attempt(s)`],
       ['errors seen by clients', errors.length ? errors.join(', ') : 'none'],
       ['faults injected', `${faults} in ${f.episodes.length} episode(s)`],

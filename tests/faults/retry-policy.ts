@@ -27,9 +27,8 @@ export function classifyAnswer(status: number, body: unknown): Outcome {
   const code = errorCode(body);
   if (status === 409 && TRANSIENT_CONFLICTS.has(code)) return { kind: 'retry', reason: `409 ${code}` };
   if (status === 429 || status === 502 || status === 503 || status === 504) return { kind: 'retry', reason: `${status} ${code}` };
-  // A 500 is a failure the service did not recognise as an outage: a retry may well work, but
-  // the suite reports it, because a client cannot tell it from a bug.
-  if (status >= 500) return { kind: 'fatal', reason: `${status} ${code}` };
+  // A 500 is a failure the service did not recognise as an outage: a retry might work, but a
+  // client cannot tell it from a bug, so the suite reports it, as it does any other 4xx.
   return { kind: 'fatal', reason: `${status} ${code}` };
 }
 

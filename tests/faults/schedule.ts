@@ -13,6 +13,8 @@ import { describeEpisode, faultsIn, type Episode } from './profile.js';
 import { classifyAnswer, classifyError, retryDelayMs } from './retry-policy.js';
 import type { CommandAnswerBody, LedgerEntry } from './workload.js';
 
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
 export interface EpisodeRecord {
   label: string;
   faults: number;
@@ -35,8 +37,10 @@ export class RecoveryProbe {
     private readonly observer: Pool,
   ) {}
 
-  async recovered(timeoutMs = 180_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+  /** Resolves once the system works end to end; tells how long the capture took to be acknowledged, and then to be applied everywhere. */
+  async recovered(timeoutMs = 180_000): Promise<{ ackMs: number; appliedMs: number }> {
+    const started = Date.now();
+    const deadline = started + timeoutMs;
     const key = `probe-${this.user}-${++this.count}`;
     const body = { dreamTitle: `Probe ${this.count}`, fragment: { title: 'probe', content: 'Is everything back?', source: 'chatgpt' } };
     const request = { method: 'POST' as const, path: '/conversations/capture', body, key, commands: [{ key, type: 'CaptureFragment', creates: true }] };
@@ -59,11 +63,13 @@ export class RecoveryProbe {
         await sleep(retryDelayMs(Math.min(entry.attempts, 4), Math.random));
       }
     }
+    const acknowledged = Date.now();
     const position = BigInt(entry.answer.body.position);
     while (!(await this.allApplied(position))) {
       if (Date.now() > deadline) throw new Error(`projections did not reach position ${position} within ${timeoutMs} ms`);
       await sleep(100);
     }
+    return { ackMs: acknowledged - started, appliedMs: Date.now() - acknowledged };
   }
 
   private async allApplied(position: bigint): Promise<boolean> {
@@ -101,10 +107,12 @@ export class FaultSchedule {
         this.checkProcesses('between episodes', []);
         const sentBefore = this.progress();
         const { note, causeGone } = await this.inject(episode);
-        await this.probe.recovered();
+        const restarted = Date.now();
+        const { ackMs, appliedMs } = await this.probe.recovered();
         const label = describeEpisode(episode);
         this.checkProcesses(`during "${label}"`, episode.kind === 'kill' ? episode.targets : []);
-        const record = { label, faults: faultsIn(episode), sentBefore, note, recoveryMs: Date.now() - causeGone };
+        const phases = `back ${seconds(restarted - causeGone)}, a capture acknowledged ${seconds(ackMs)} later, applied everywhere ${seconds(appliedMs)} after that`;
+        const record = { label, faults: faultsIn(episode), sentBefore, note: `${note}; ${phases}`, recoveryMs: Date.now() - causeGone };
         this.records.push(record);
         this.onEpisode(record, index);
       }

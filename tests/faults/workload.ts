@@ -37,6 +37,8 @@ export interface WorkloadOptions {
   runId: string;
   /** Give up on a command (a failure of the suite) after retrying it this long. */
   giveUpMs?: number;
+  /** New commands per second, all clients together. */
+  rate: number;
 }
 
 /** One item of a sync session's answer. */
@@ -60,15 +62,23 @@ interface Client {
   parked: { request: PlannedRequest; notBefore: number }[];
 }
 
+/** Every this many commands a client reads one of its dreams back, as the hub does. */
+const READ_EVERY = 8;
+
 export class Workload {
   readonly ledger = new Map<string, LedgerEntry>();
   readonly errorCounts = new Map<string, number>();
+  /** Reads sent, and reads answered with something no outage explains (a 500, a 4xx other than 404). */
+  reads = 0;
+  readonly readFailures: string[] = [];
   private readonly random: () => number;
   private clients: Client[] = [];
   private minimum = 0;
   private keepGoing: () => boolean = () => false;
   sent = 0;
   acknowledged = 0;
+  /** When the next new command may leave (the pace is shared by all clients). */
+  private nextSlot = 0;
 
   constructor(private readonly options: WorkloadOptions) {
     this.random = seededRandom(options.seed);
@@ -110,7 +120,11 @@ export class Workload {
         const [parked] = client.parked.splice(due, 1);
         await this.attempt(client, parked!.request);
       } else if (this.wantsMore()) {
+        if (client.dreams.length && this.sent % READ_EVERY === 0) await this.read(client);
         const request = client.planner.next(client.dreams);
+        const slot = Math.max(Date.now(), this.nextSlot);
+        this.nextSlot = slot + (1000 * request.commands.length) / this.options.rate;
+        if (slot > Date.now()) await sleep(slot - Date.now());
         for (const command of request.commands) this.ledger.set(command.key, { ...command, user: client.user, request, attempts: 0, errors: [] });
         this.sent += request.commands.length;
         await this.attempt(client, request);
@@ -119,6 +133,25 @@ export class Workload {
       } else {
         return;
       }
+    }
+  }
+
+  /**
+   * Reads one of the client's dreams. Not retried: during a fault a read may fail as an
+   * outage (502, 503, no answer) or find the projection behind (404), nothing else.
+   */
+  private async read(client: Client): Promise<void> {
+    const dreamId = client.dreams[Math.floor(this.random() * client.dreams.length)]!;
+    this.reads += 1;
+    try {
+      const answer = await requestJson({ method: 'GET', url: `${this.options.api}/dreams/${dreamId}`, token: client.token });
+      if (answer.status === 200 || answer.status === 404) return;
+      const outcome = classifyAnswer(answer.status, answer.body);
+      if (outcome.kind === 'retry') this.errorCounts.set(`read ${outcome.reason}`, (this.errorCounts.get(`read ${outcome.reason}`) ?? 0) + 1);
+      else this.readFailures.push(`GET /dreams/${dreamId}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
+    } catch (error) {
+      const reason = `read ${(classifyError(error) as { reason: string }).reason}`;
+      this.errorCounts.set(reason, (this.errorCounts.get(reason) ?? 0) + 1);
     }
   }
 
