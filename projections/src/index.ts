@@ -34,15 +34,3 @@ export { listDeadLetters, showDeadLetter, replayDeadLetters, type DeadLetter } f
 export { partitionOf, streamHash } from './runtime/partitions/hash.js';
 export { currentPartitions, readPartitionCheckpoints, type PartitionCheckpoint } from './runtime/partitions/checkpoints.js';
 export { consumersOf, attachInOrder, type Consumer, type PartitioningOptions } from './runtime/partitions/replicas.js';
-export {
-  brokerDefinitionsFor,
-  declareProjectionQueue,
-  formatPartitionCounts,
-  parsePartitionCounts,
-  partitionQueue,
-  projectionQueues,
-  topologyQueues,
-  PARTITIONS_SETTING,
-  type PartitionCounts,
-  type ProjectionQueue,
-} from './runtime/partitions/topology.js';

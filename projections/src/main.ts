@@ -12,17 +12,18 @@
  * took over goes back to its own replica, once that runs again, within `PROJECTION_HAND_BACK_MS`.
  */
 import {
-  connectionGauges,
+  type ChannelModel,
+  closeServer,
   connectAmqp,
+  connectionGauges,
   connectPostgres,
   createMetricsRegistry,
   loadConfig,
+  parsePartitionCounts,
   PROJECTION_NAMES,
   readCommonConfig,
   runService,
   startOpsServer,
-  closeServer,
-  type ChannelModel,
 } from '@dreamcatcher/service-kit';
 import { migrateReadModels } from './migrations.js';
 import { selectProjections } from './registry.js';
@@ -35,7 +36,6 @@ import { describeLag } from './runtime/lag.js';
 import { createProjectorMetrics, projectionLagGauges } from './runtime/metrics.js';
 import { startHandBack } from './runtime/partitions/hand-back.js';
 import { attachInOrder, consumersOf } from './runtime/partitions/replicas.js';
-import { parsePartitionCounts } from './runtime/partitions/topology.js';
 
 await runService('projector', async (service, logger) => {
   const config = loadConfig((env) => {

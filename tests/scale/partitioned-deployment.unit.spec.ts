@@ -5,7 +5,7 @@
  * reads the same setting, so it declares the partition queues the replicas consume.
  */
 import { expect } from 'chai';
-import { parsePartitionCounts, projectionQueues } from '@dreamcatcher/projections';
+import { parsePartitionCounts, projectionQueues } from '@dreamcatcher/service-kit';
 import { readYaml, readYamlDocuments } from '../deploy/support/files.js';
 import { baseManifests, ofKind, selects, type Kustomization, type Manifest } from '../deploy/support/kubernetes.js';
 

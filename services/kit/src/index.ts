@@ -6,6 +6,7 @@ export * from './logger.js';
 export * from './metrics.js';
 export * from './migrations.js';
 export * from './ops.js';
+export * from './partitioned-topology.js';
 export * from './postgres.js';
 export * from './retry.js';
 export * from './topology.js';

@@ -7,8 +7,17 @@
  */
 import { createAuditedStore, PostgresDataKeys, readAuditConfig } from '@dreamcatcher/audit';
 import { createEventStore, eventStoreConfigFrom } from '@dreamcatcher/event-store';
-import { closeServer, connectPostgres, createMetricsRegistry, listeningPort, loadConfig, readCommonConfig, runService, startOpsServer } from '@dreamcatcher/service-kit';
-import { parsePartitionCounts } from '@dreamcatcher/projections/partitions';
+import {
+  closeServer,
+  connectPostgres,
+  createMetricsRegistry,
+  listeningPort,
+  loadConfig,
+  parsePartitionCounts,
+  readCommonConfig,
+  runService,
+  startOpsServer,
+} from '@dreamcatcher/service-kit';
 import { startRelay } from './relay.js';
 
 await runService('relay', async (service, logger) => {

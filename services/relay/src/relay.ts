@@ -3,7 +3,17 @@
  * event to `dreamcatcher.events`, at least once and never skipping (see publish-loop.ts),
  * while only one relay of a name is active at a time (see leader-lock.ts).
  */
-import { connectAmqp, connectionGauges, PROJECTION_NAMES, type AmqpClient, type CheckResult, type Logger, type Pool, type Registry } from '@dreamcatcher/service-kit';
+import {
+  type AmqpClient,
+  type CheckResult,
+  connectAmqp,
+  connectionGauges,
+  type Logger,
+  type PartitionCounts,
+  type Pool,
+  PROJECTION_NAMES,
+  type Registry,
+} from '@dreamcatcher/service-kit';
 import type { EventStore } from '@dreamcatcher/event-store';
 import { migrateRelay, readCheckpoint } from './checkpoint/checkpoints.js';
 import { runForLeadership, type LeaderState } from './leadership/leader-lock.js';
@@ -11,7 +21,6 @@ import { createRelayMetrics } from './metrics.js';
 import type { ConfirmPipeline } from './publishing/confirm-pipeline.js';
 import { PublishLoop } from './publishing/publish-loop.js';
 import { declareTopology } from './topology/declare.js';
-import type { PartitionCounts } from '@dreamcatcher/projections/partitions';
 
 export interface RelayOptions {
   store: EventStore;

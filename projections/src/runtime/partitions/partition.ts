@@ -12,14 +12,20 @@
  * one (`segments`), and `beforeCommit` does the waiting.
  */
 import type pg from 'pg';
-import { inTransaction, sleep, type Channel, type Logger } from '@dreamcatcher/service-kit';
+import {
+  type Channel,
+  declareProjectionQueue,
+  inTransaction,
+  type Logger,
+  type ProjectionQueue,
+  sleep,
+} from '@dreamcatcher/service-kit';
 import { isErasure } from '../erasure.js';
 import type { ProjectionEvent } from '../events.js';
 import { StoppedError } from '../failures.js';
 import { advancePartitionCheckpoint, lockPartition, PARTITION_CHECKPOINTS_TABLE, type PartitionId } from './checkpoints.js';
 import { partitionOf } from './hash.js';
 import { qualified } from '../table.js';
-import { declareProjectionQueue, type ProjectionQueue } from './topology.js';
 
 export interface PartitionOptions {
   /** Schema of the read models and checkpoints. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { inTransaction } from '@dreamcatcher/service-kit';
+import { inTransaction, projectionQueues } from '@dreamcatcher/service-kit';
 import { expect } from 'chai';
 import { PROJECTIONS } from '../../registry.js';
 import { rebuildAndSwap, verifyProjections } from '../../rebuild/rebuild.js';
@@ -12,7 +12,6 @@ import type { ProjectionEvent } from '../events.js';
 import { READ_MODELS_SCHEMA } from '../names.js';
 import { readPartitionCheckpoints } from './checkpoints.js';
 import { ProjectionPartition } from './partition.js';
-import { projectionQueues } from './topology.js';
 
 const projection = PROJECTIONS.dream_summary;
 

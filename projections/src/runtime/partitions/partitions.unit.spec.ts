@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { brokerDefinitions, PROJECTION_NAMES, projectionQueueDeclaration, QUEUE_ARGUMENTS } from '@dreamcatcher/service-kit';
+import {
+  brokerDefinitions,
+  brokerDefinitionsFor,
+  formatPartitionCounts,
+  parsePartitionCounts,
+  partitionQueue,
+  PROJECTION_NAMES,
+  projectionQueueDeclaration,
+  projectionQueues,
+  QUEUE_ARGUMENTS,
+} from '@dreamcatcher/service-kit';
 import { expect } from 'chai';
 import type { ProjectionEvent } from '../events.js';
 import { partitionOf, streamHash } from './hash.js';
 import { ProjectionPartition } from './partition.js';
 import { consumersOf } from './replicas.js';
-import { brokerDefinitionsFor, formatPartitionCounts, parsePartitionCounts, partitionQueue, projectionQueues } from './topology.js';
 import { PROJECTIONS } from '../../registry.js';
 
 function event(streamId: string, type = 'FragmentCaptured', position = 1n): { event: ProjectionEvent } {

@@ -11,12 +11,11 @@
  * then gives every partition to whichever replica started first (it never rebalances), so an
  * index is what spreads the work.
  */
-import { DEAD_LETTER_EXCHANGE, type ChannelModel, type Logger } from '@dreamcatcher/service-kit';
+import { type ChannelModel, DEAD_LETTER_EXCHANGE, type Logger, projectionQueues } from '@dreamcatcher/service-kit';
 import { projectorOptions, type ProjectorOptions } from '../consumer.js';
 import { READ_MODELS_SCHEMA } from '../names.js';
 import type { Projection } from '../projection.js';
 import { ProjectionPartition } from './partition.js';
-import { projectionQueues } from './topology.js';
 
 export interface Consumer {
   options: ProjectorOptions;

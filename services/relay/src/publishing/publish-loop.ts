@@ -9,14 +9,20 @@
  * events in revision order. A restart republishes from the checkpoint in the same order:
  * consumers can see an event again (and everything after it), never a later one first.
  */
-import { backoffDelay, sleep, type AmqpClient, type ConfirmChannel, type Logger } from '@dreamcatcher/service-kit';
+import {
+  type AmqpClient,
+  backoffDelay,
+  type ConfirmChannel,
+  type Logger,
+  type PartitionCounts,
+  sleep,
+} from '@dreamcatcher/service-kit';
 import type { EventStore } from '@dreamcatcher/event-store';
 import { CheckpointWriter } from '../checkpoint/checkpoint-writer.js';
 import { readCheckpoint, saveCheckpoint } from '../checkpoint/checkpoints.js';
 import type { LeaderTerm } from '../leadership/leader-lock.js';
 import type { RelayMetrics } from '../metrics.js';
 import { declareTopology } from '../topology/declare.js';
-import type { PartitionCounts } from '@dreamcatcher/projections/partitions';
 import { ConfirmPipeline } from './confirm-pipeline.js';
 import { transform, TransformError } from './transform.js';
 

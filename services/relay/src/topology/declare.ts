@@ -1,5 +1,11 @@
-import { declareExchanges, PROJECTION_NAMES, type Channel } from '@dreamcatcher/service-kit';
-import { declareProjectionQueue, topologyQueues, type PartitionCounts } from '@dreamcatcher/projections/partitions';
+import {
+  type Channel,
+  declareExchanges,
+  declareProjectionQueue,
+  type PartitionCounts,
+  PROJECTION_NAMES,
+  topologyQueues,
+} from '@dreamcatcher/service-kit';
 
 /**
  * Declares the whole topology: the exchanges and every projector's queue with its bindings

@@ -6,8 +6,7 @@
  * The committed file has no partitioned projection; for a deployment that partitions some,
  * generate its own with the same `PROJECTION_PARTITIONS` (see generate-definitions.ts).
  */
-import { PROJECTION_NAMES } from '@dreamcatcher/service-kit';
-import { brokerDefinitionsFor, type PartitionCounts } from '@dreamcatcher/projections/partitions';
+import { brokerDefinitionsFor, type PartitionCounts, PROJECTION_NAMES } from '@dreamcatcher/service-kit';
 
 /** The committed file, relative to this module (same depth under src/ and dist/). */
 export const DEFINITIONS_FILE = new URL('../../../../infra/rabbitmq/definitions.json', import.meta.url);

@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { formatPartitionCounts, parsePartitionCounts } from '@dreamcatcher/projections/partitions';
+import { formatPartitionCounts, parsePartitionCounts } from '@dreamcatcher/service-kit';
 import { DEFINITIONS_FILE, renderDefinitions } from './definitions.js';
 
 const partitions = parsePartitionCounts(process.env.PROJECTION_PARTITIONS);

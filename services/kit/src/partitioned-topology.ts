@@ -9,9 +9,9 @@
  * projection of the process) or `dream_detail=3,catalogue=2` (the rest have 1), so one value
  * in shared configuration serves the relay (which declares the queues) and every projector.
  *
- * This module depends on the service kit only: the relay imports it
- * (`@dreamcatcher/projections/partitions`) to declare the same queues.
+ * The relay (which declares the queues) and the projectors (which consume them) share it.
  */
+import type { Channel } from 'amqplib';
 import {
   ALL_EVENTS_BINDING,
   brokerDefinitions,
@@ -23,9 +23,8 @@ import {
   projectionQueue,
   projectionQueueDeclaration,
   QUEUE_ARGUMENTS,
-  type Channel,
   type QueueDeclaration,
-} from '@dreamcatcher/service-kit';
+} from './topology.js';
 
 export const PARTITIONS_SETTING = 'PROJECTION_PARTITIONS';
 export const MAX_PARTITIONS = 64;
