@@ -102,7 +102,9 @@ export function panelsOf(results: Results): Panel[] {
         const goal = goalOf(metric.key);
         return { label: metric.label, median: summary.median, min: summary.min, max: summary.max, unit: metric.unit, baseline: metric.baseline ?? false, ...(goal !== undefined && { goal }) };
       });
+  // Throughput ratios only (higher is better, 1.0x is parity); cost ratios stay in the table.
   const ratioBars: Bar[] = results.ratios.flatMap((ratio) => {
+    if (results.metrics.get(ratio.numerator)?.better !== 'higher') return [];
     const summary = results.ratioSummary(ratio);
     const goal = goalOf(ratio.key);
     return summary ? [{ label: ratio.label, median: summary.median, min: summary.min, max: summary.max, unit: 'x', ...(goal !== undefined && { goal }) }] : [];
