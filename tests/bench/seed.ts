@@ -5,7 +5,7 @@
  * database with the read models migrated.
  *
  * Seeded through the audited store's `appendToStream` (encrypted and hash-chained), one
- * append per dream by 8 concurrent writers, exactly as the command service writes them,
+ * append per dream by 16 concurrent writers, exactly as the command service writes them,
  * not with COPY: the rows, ciphertext and positions are then the ones the system would
  * have, and the rebuild (stage 4) reads, decrypts and projects what production would
  * hold. Stage 4's rebuild fills the read models that stage 5 queries, so both measure the
@@ -31,7 +31,7 @@ export interface SeededDatabase {
   projected: boolean;
 }
 
-const WRITERS = 8;
+const WRITERS = 16;
 let seeded: Promise<SeededDatabase> | undefined;
 
 export const userOf = (n: number) => `bench-user-${n}`;
