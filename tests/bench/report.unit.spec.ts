@@ -3,6 +3,7 @@ import { renderChart, scaleFor, tickLabel } from './chart.js';
 import type { MachineFacts } from './machine.js';
 import { closedLoop, median, percentile, summarize } from './measure.js';
 import { ownerOf } from './profile-summary.js';
+import { resultsFrom } from './render.js';
 import { formatValue, markdownTable, plainTable } from './report.js';
 import { Results } from './results.js';
 
@@ -97,6 +98,16 @@ describe('benchmark measurement and report', () => {
     expect(tickLabel(100_000)).to.equal('100k');
     expect(formatValue(12_345.6, 'events/s')).to.equal('12,346');
     expect(formatValue(0.456, 'x')).to.equal('0.46x');
+  });
+
+  it('draws the same table and chart again from the saved JSON', () => {
+    const results = sampleResults();
+    results.note('a note');
+    const saved = JSON.parse(JSON.stringify({ machine, run: { quick: false, runs: 3, window: { warmupMs: 1, windowMs: 2 } }, ...(results.toJSON() as object) }));
+    const again = resultsFrom(saved);
+    expect(plainTable(again)).to.equal(plainTable(results));
+    expect(renderChart(again, machine)).to.equal(renderChart(results, machine));
+    expect(again.notes).to.deep.equal(['a note']);
   });
 
   it('attributes profile samples to packages and source folders', () => {
