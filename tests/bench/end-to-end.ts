@@ -20,7 +20,7 @@ import { captureBody } from './events.js';
 import { HttpClient } from './http-client.js';
 import { closedLoop, percentile, type LoopResult, type Window } from './measure.js';
 import { recordPeakRss } from './memory.js';
-import { cpuDuring, databaseBackends, freePort, restartProfiles, SERVICE_NODE_OPTIONS, startService } from './processes.js';
+import { brokerProcess, cpuDuring, databaseBackends, freePort, restartProfiles, SERVICE_NODE_OPTIONS, startService } from './processes.js';
 import type { Results } from './results.js';
 import type { StageContext } from './stage.js';
 import { VisibilityWatch } from './visibility.js';
@@ -53,6 +53,10 @@ function captureLoad(baseUrl: string, tokens: string[], window: Window, onAnswer
 function recordServiceCpu(results: Results, stage: string, cpuMs: Map<string, number>, captures: number): void {
   const groups = new Map<string, number>();
   for (const [name, ms] of cpuMs) {
+    if (name === 'rabbitmq') {
+      results.record({ key: 'e2e.broker-cpu', stage, label: 'RabbitMQ CPU per capture (whole node): system', unit: 'ms CPU', better: 'lower' }, ms / captures);
+      continue;
+    }
     if (name === 'postgres') {
       results.record({ key: 'e2e.db-cpu', stage, label: 'PostgreSQL CPU per capture: system', unit: 'ms CPU', better: 'lower' }, ms / captures);
       continue;
@@ -75,6 +79,7 @@ export async function endToEndStage(context: StageContext, results: Results): Pr
   context.cleanup(() => crudDatabase.drop());
   const crud = await startService('crud', 'tests/bench/crud-service.ts', { DATABASE_URL: crudDatabase.url, JWT_SECRET: DEVELOPMENT_ENV.JWT_SECRET, LOG_LEVEL: 'warn' }, await freePort());
   context.cleanup(() => crud.stop());
+  const broker = await brokerProcess();
   const watch = await VisibilityWatch.start(system.databaseUrl);
   context.cleanup(() => watch.close());
   const services = system.running.plan.map((service) => ({ name: service.name, pid: system.running.pid(service.name) }));
@@ -96,9 +101,10 @@ export async function endToEndStage(context: StageContext, results: Results): Pr
     const order = run % 2 ? ['crud', 'system'] : ['system', 'crud'];
     for (const which of order) {
       if (which === 'crud') {
-        const crudProcesses = async () => [{ name: 'crud', pid: crud.pid }, ...(await databaseBackends(crudDatabase.url))];
+        const crudProcesses = async () => [{ name: 'crud', pid: crud.pid }, ...(await databaseBackends(crudDatabase.url)), ...broker];
         const { result: load, cpuMs } = await cpuDuring(crudProcesses, () => captureLoad(crud.url, tokens, window));
         results.record({ key: 'e2e.crud.cpu', stage, label: 'service CPU per capture: CRUD service', unit: 'ms CPU', better: 'lower', baseline: true }, cpuMs.get('crud')! / load.total);
+        results.record({ key: 'e2e.crud.broker-cpu', stage, label: 'RabbitMQ CPU per capture (whole node): CRUD service', unit: 'ms CPU', better: 'lower', baseline: true }, (cpuMs.get('rabbitmq') ?? 0) / load.total);
         results.record({ key: 'e2e.crud.db-cpu', stage, label: 'PostgreSQL CPU per capture: CRUD service', unit: 'ms CPU', better: 'lower', baseline: true }, (cpuMs.get('postgres') ?? 0) / load.total);
         results.record({ key: 'e2e.crud', stage, label: 'CRUD service captures', unit: 'captures/s', better: 'higher', baseline: true }, load.rate);
         results.record({ key: 'e2e.crud.answer-p99', stage, label: 'CRUD capture answer p99', unit: 'ms', better: 'lower', baseline: true }, percentile(load.latencies, 99));
@@ -109,7 +115,7 @@ export async function endToEndStage(context: StageContext, results: Results): Pr
       watch.reset();
       let drainStarted = 0;
       // Service CPU over the load and until every capture is visible: the relay and projectors finish their share then.
-      const systemProcesses = async () => [...services, ...(await databaseBackends(system.databaseUrl))];
+      const systemProcesses = async () => [...services, ...(await databaseBackends(system.databaseUrl)), ...broker];
       const { result: load, cpuMs } = await cpuDuring(systemProcesses, async () => {
         const captured = await captureLoad(system.gatewayUrl, tokens, window, (answer) => watch.expect(BigInt(answer.position!)));
         drainStarted = performance.now();

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -85,6 +85,16 @@ export async function cpuDuring<T>(processes: () => Promise<NamedProcess[]>, wor
     cpuMs.set(name, (cpuMs.get(name) ?? 0) + end - (before.get(pid) ?? 0));
   }
   return { result, cpuMs };
+}
+
+/** The local RabbitMQ node (its Erlang VM), shared by every vhost. */
+export async function brokerProcess(): Promise<NamedProcess[]> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const comm = await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '');
+    if (comm.trim() === 'beam.smp') return [{ name: 'rabbitmq', pid: Number(entry) }];
+  }
+  return [];
 }
 
 /** The PostgreSQL server processes serving connections to the database at `url` (the server runs on this machine). */
