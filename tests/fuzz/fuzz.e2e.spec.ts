@@ -149,7 +149,13 @@ describe(`fuzz: bad input at the gateway (${full ? 'full' : 'short'} profile, se
       expect(created!.data.title).to.equal(capture.dreamTitle);
       expect(captured!.type).to.equal('FragmentCaptured');
       expect((captured!.data.fragment as Record<string, unknown>).content).to.equal(capture.fragment.content);
-      const searched = await send({ method: 'GET', url: `${system.api}/search?q=${encodeURIComponent([...capture.fragment.title].slice(0, 150).join('').replaceAll('\u0000', ''))}`, headers: { authorization: `Bearer ${token}`, 'x-min-position': position } });
+      // The gateway bounds `q` at 200 UTF-16 units: take whole code points up to that.
+      let q = '';
+      for (const point of capture.fragment.title) {
+        if (q.length + point.length > 200) break;
+        q += point;
+      }
+      const searched = await send({ method: 'GET', url: `${system.api}/search?q=${encodeURIComponent(q)}`, headers: { authorization: `Bearer ${token}`, 'x-min-position': position } });
       expect(searched.status, searched.text.slice(0, 300)).to.equal(200);
       stored += 1;
     };
