@@ -3,6 +3,7 @@
  * AppErrors with the same status and code, so the caller sees the service's own answer
  * (404 for another user's dream, 409, 412, 422 ...); an unreachable service is a 503.
  */
+import { request } from 'undici';
 import { AppError, ServiceUnavailableError } from '@dreamcatcher/service-kit/errors';
 import { inSpan, SpanKind, traceCarrier, type CheckResult } from '@dreamcatcher/service-kit';
 import type { Role } from '../auth/roles.js';
@@ -50,7 +51,7 @@ function isErrorBody(body: unknown): body is { error: { code: string; message: s
 }
 
 export function createCommandClient({ baseUrl, token, timeoutMs = 15_000 }: CommandClientOptions): CommandServiceClient {
-  // A client span around the call, whose context travels in `traceparent`: fetch is not instrumented.
+  // A client span around the call, whose context travels in `traceparent`: undici is not instrumented.
   function post(path: string, route: string, payload: unknown, correlationId: string): Promise<CommandAnswer> {
     const attributes = { 'http.request.method': 'POST', 'http.route': route, 'server.address': new URL(baseUrl).hostname };
     return inSpan(`POST ${route}`, { kind: SpanKind.CLIENT, attributes }, (span) =>
@@ -61,26 +62,30 @@ export function createCommandClient({ baseUrl, token, timeoutMs = 15_000 }: Comm
     );
   }
 
+  // undici's own request over its keep-alive pool rather than fetch: every command passes
+  // here, and fetch's Request, Response and stream objects cost about 0.6 ms of CPU more
+  // per call (see the commit).
   async function call(path: string, payload: unknown, correlationId: string): Promise<CommandAnswer> {
-    let res: Response;
+    let res: { status: number; headers: Record<string, string | string[] | undefined>; text: string };
     try {
-      res = await fetch(`${baseUrl}${path}`, {
+      const answer = await request(`${baseUrl}${path}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-correlation-id': correlationId, ...traceCarrier() },
         body: JSON.stringify(payload),
         signal: AbortSignal.timeout(timeoutMs),
       });
+      res = { status: answer.statusCode, headers: answer.headers, text: await answer.body.text() };
     } catch {
       throw new ServiceUnavailableError('Command service unavailable', 1);
     }
-    const text = await res.text();
+    const { text } = res;
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
       throw new AppError(502, 'bad_gateway', 'Command service answered with invalid JSON');
     }
-    if (!res.ok) {
+    if (res.status < 200 || res.status > 299) {
       // The service refusing the gateway's own token is a misconfiguration here, not the caller's problem.
       if (res.status === 401) throw new AppError(502, 'bad_gateway', 'Command service refused the gateway');
       if (isErrorBody(body)) throw new AppError(res.status, body.error.code, body.error.message, body.error.details);
@@ -89,8 +94,8 @@ export function createCommandClient({ baseUrl, token, timeoutMs = 15_000 }: Comm
     }
     const headers: Record<string, string> = {};
     for (const name of PASSED_HEADERS) {
-      const value = res.headers.get(name);
-      if (value !== null) headers[name] = value;
+      const value = res.headers[name];
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
     return { status: res.status, body, headers };
   }
