@@ -89,7 +89,8 @@ export async function rateLimitCases(ctx: SecurityContext): Promise<void> {
 
 export async function bodyCases(ctx: SecurityContext): Promise<void> {
   const { report, bob, system, hardened } = ctx;
-  const head = (path: string, extra: string) => `POST /api/v1${path} HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer ${bob.token}\r\nContent-Type: application/json\r\n${extra}\r\n`;
+  // Connection: close, so that each raw exchange ends with the answer instead of idling until keep-alive runs out.
+  const head = (path: string, extra: string) => `POST /api/v1${path} HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\nAuthorization: Bearer ${bob.token}\r\nContent-Type: application/json\r\n${extra}\r\n`;
   const big = JSON.stringify({ title: 'Big', description: 'x'.repeat(2 * 1024 * 1024) });
 
   await report.check(BODIES, 'a 2 MB body (limit 1 MB)', '413, quickly', async () => {
@@ -117,8 +118,8 @@ export async function bodyCases(ctx: SecurityContext): Promise<void> {
     const alive = (await send({ method: 'GET', url: `${system.gatewayUrl}/health` })).status === 200;
     return { passed: !/^HTTP\/1\.1 2/.test(answer) && (status === 'connection closed' || /^HTTP\/1\.1 431/.test(status)) && alive, actual: `${status}; gateway ${alive ? 'still serving' : 'DOWN'}` };
   };
-  await report.check(BODIES, 'a 64 KB header', '431 or dropped', () => oversizedHead(`GET /api/v1/dreams HTTP/1.1\r\nHost: gateway\r\nX-Padding: ${'p'.repeat(64 * 1024)}\r\n\r\n`));
-  await report.check(BODIES, 'a 64 KB query string', '431 or dropped', () => oversizedHead(`GET /api/v1/dreams?q=${'q'.repeat(64 * 1024)} HTTP/1.1\r\nHost: gateway\r\n\r\n`));
+  await report.check(BODIES, 'a 64 KB header', '431 or dropped', () => oversizedHead(`GET /api/v1/dreams HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\nX-Padding: ${'p'.repeat(64 * 1024)}\r\n\r\n`));
+  await report.check(BODIES, 'a 64 KB query string', '431 or dropped', () => oversizedHead(`GET /api/v1/dreams?q=${'q'.repeat(64 * 1024)} HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n\r\n`));
 
   const deadline = REQUEST_TIMEOUT_MS + 2_000;
   await report.check(BODIES, `a body trickled in, a byte per 300 ms (deadline ${REQUEST_TIMEOUT_MS} ms)`, `408 within ${deadline} ms`, async () => {
