@@ -79,6 +79,8 @@ export class Workload {
   acknowledged = 0;
   /** When the next new command may leave (the pace is shared by all clients). */
   private nextSlot = 0;
+  /** When each command first failed, for giving up on it. */
+  private readonly started = new Map<string, number>();
 
   constructor(private readonly options: WorkloadOptions) {
     this.random = seededRandom(options.seed);
@@ -95,11 +97,6 @@ export class Workload {
       }),
     );
     await Promise.all(this.clients.map((client) => this.runClient(client)));
-  }
-
-  /** Users of the workload (for the store checks). */
-  users(): string[] {
-    return this.clients.map((client) => client.user);
   }
 
   tokenOf(user: string): string {
@@ -182,8 +179,6 @@ export class Workload {
     }
     client.parked.push({ request, notBefore: Date.now() + retryDelayMs(first.attempts, this.random) });
   }
-
-  private readonly started = new Map<string, number>();
 
   private firstTried(entry: LedgerEntry): number {
     if (!this.started.has(entry.key)) this.started.set(entry.key, Date.now());
