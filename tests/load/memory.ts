@@ -17,6 +17,27 @@ export async function residentBytes(pid: number): Promise<number | undefined> {
   }
 }
 
+/** The V8 heap in use, as a service's /metrics reports it (prom-client's default metrics); undefined when unavailable. */
+export async function heapUsedBytes(serviceUrl: string): Promise<number | undefined> {
+  try {
+    const text = await (await fetch(`${serviceUrl}/metrics`, { signal: AbortSignal.timeout(2_000) })).text();
+    const value = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(text)?.[1];
+    return value === undefined ? undefined : Number(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Medians of consecutive windows of `windowSeconds`: the shape of a series, in a few numbers. */
+export function trend(samples: Sample[], windowSeconds: number): number[] {
+  const windows = new Map<number, number[]>();
+  for (const sample of samples) {
+    const index = Math.floor(sample.at / windowSeconds);
+    windows.set(index, [...(windows.get(index) ?? []), sample.bytes]);
+  }
+  return [...windows.entries()].sort(([a], [b]) => a - b).map(([, values]) => median(values));
+}
+
 export interface Sample {
   /** Seconds since the hold began. */
   at: number;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { judgeMemory, type Sample } from './memory.js';
+import { judgeMemory, trend, type Sample } from './memory.js';
 
 const MB = 1024 * 1024;
 const series = (bytesAt: (at: number) => number, seconds = 600, every = 10): Sample[] => Array.from({ length: seconds / every + 1 }, (_, index) => ({ at: index * every, bytes: bytesAt(index * every) }));
@@ -22,5 +22,9 @@ describe('load hold: memory verdict', () => {
 
   it('needs samples after warm-up', () => {
     expect(() => judgeMemory('x', series(() => MB, 60), rules)).to.throw(/no samples after warm-up/);
+  });
+
+  it('sums a series up as the medians of its windows', () => {
+    expect(trend(series((at) => (at < 60 ? 10 : 20) * MB, 119), 60)).to.deep.equal([10 * MB, 20 * MB]);
   });
 });

@@ -15,7 +15,7 @@ import { connectPostgres, sleep } from '@dreamcatcher/service-kit';
 import { PROJECTIONS } from '../../scripts/system.mjs';
 import { settle } from '../faults/invariants.js';
 import { startTestSystem } from '../support/system.js';
-import { judgeMemory, residentBytes, type MemoryVerdict, type Sample } from './memory.js';
+import { heapUsedBytes, judgeMemory, residentBytes, trend, type MemoryVerdict, type Sample } from './memory.js';
 import { Sender } from './pacer.js';
 
 const { values } = parseArgs({
@@ -57,11 +57,14 @@ try {
   log(`load: holding ${target.toFixed(1)} commands/s for ${holdSeconds} s (warm-up ${warmUpSeconds.toFixed(0)} s, memory windows of ${windowSeconds.toFixed(0)} s)`);
   const hold = await Sender.create(system.api, users, `${runId}-hold`, 2);
   const samples = new Map<string, Sample[]>(system.running.plan.map((service) => [service.name, []]));
+  const heaps = new Map<string, Sample[]>(system.running.plan.map((service) => [service.name, []]));
   const pids = new Map(system.running.plan.map((service) => [service.name, system.running.pid(service.name)]));
   const sample = async (at: number) => {
     for (const [name, pid] of pids) {
       const bytes = pid === undefined ? undefined : await residentBytes(pid);
       if (bytes !== undefined) samples.get(name)!.push({ at, bytes });
+      const heap = await heapUsedBytes(system.running.url(name)!);
+      if (heap !== undefined) heaps.get(name)!.push({ at, bytes: heap });
     }
   };
   let lastReport = 0;
@@ -84,8 +87,13 @@ try {
   log(`load hold: ${target.toFixed(1)} commands/s asked, ${achieved.toFixed(1)} acknowledged per second over ${holdSeconds} s (max measured ${maxRate.toFixed(1)})`);
   log(`  requests ${hold.stats.requests}, commands ${hold.stats.commands}, acknowledged ${hold.stats.acknowledged}, errors ${JSON.stringify(Object.fromEntries(hold.stats.errors))}, late (skipped) ${hold.stats.skipped}`);
   log(`  latency p50 ${percentile(hold.stats.latenciesMs, 0.5).toFixed(0)} ms, p99 ${percentile(hold.stats.latenciesMs, 0.99).toFixed(0)} ms; projections caught up ${(caughtUpMs / 1000).toFixed(1)} s after the last request`);
-  log('  memory (median RSS, first window after warm-up -> last window):');
-  for (const verdict of verdicts) log(`    ${verdict.service.padEnd(26)} ${mb(verdict.first).padStart(7)} -> ${mb(verdict.last).padStart(7)}  ${(verdict.growth * 100).toFixed(1).padStart(6)} %  ${verdict.stable ? 'ok' : 'GREW'}`);
+  log('  memory (median RSS, first window after warm-up -> last window; then RSS and V8 heap in use, per window, in MB):');
+  const shape = (series: Sample[]) => trend(series, windowSeconds).map((bytes) => (bytes / 1024 / 1024).toFixed(0)).join(' ');
+  for (const verdict of verdicts) {
+    log(`    ${verdict.service.padEnd(26)} ${mb(verdict.first).padStart(7)} -> ${mb(verdict.last).padStart(7)}  ${(verdict.growth * 100).toFixed(1).padStart(6)} %  ${verdict.stable ? 'ok' : 'GREW'}`);
+    log(`      rss  ${shape(samples.get(verdict.service)!)}`);
+    log(`      heap ${shape(heaps.get(verdict.service)!)}`);
+  }
 
   if (hold.stats.errors.size) failures.push(`errors during the hold: ${JSON.stringify([...hold.stats.errors])}`);
   if (hold.stats.skipped) failures.push(`${hold.stats.skipped} request(s) could not leave on time (more than 256 in flight)`);
