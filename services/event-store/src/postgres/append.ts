@@ -1,8 +1,9 @@
 /**
  * Appending to a stream in one statement, and explaining a refusal.
  *
- * The happy path is one round trip: the named statement moves the stream's row forward
- * (only if the expected revision holds) and inserts the events, atomically. When it writes
+ * The happy path is one round trip: the named statement (one for a single event, one for
+ * several) moves the stream's row forward (only if the expected revision holds) and
+ * inserts the events, atomically. When it writes
  * nothing, or a unique constraint refuses it, a second query reads the stream's row and
  * which of the append's ids are already there, and `judgeRejectedAppend` decides: the
  * stream is deleted, this repeats an earlier append (answer as then), the revision
@@ -12,7 +13,7 @@ import type pg from 'pg';
 import { judgeRejectedAppend, MAX_EVENTS_PER_APPEND, validateAppend, type StoredEventRef } from '../append-rules.js';
 import type { AppendResult, EventToAppend, ExpectedRevision } from '../event-store.js';
 import { StreamDeletedError, WrongExpectedRevisionError } from '../errors.js';
-import { appendStatement, DIAGNOSE_APPEND } from './sql.js';
+import { appendOneStatement, appendStatement, DIAGNOSE_APPEND } from './sql.js';
 
 // A refusal whose cause then vanished (a racing writer) is retried this often before giving up.
 const MAX_ATTEMPTS = 5;
@@ -26,11 +27,15 @@ export async function appendEvents(
   expected: ExpectedRevision,
 ): Promise<{ result: AppendResult; wrote: boolean }> {
   validateAppend(streamId, events, expected, MAX_EVENTS_PER_APPEND);
-  const { statement, withRevision } = appendStatement(expected);
-  const payload = JSON.stringify(
-    events.map((event) => ({ id: event.id, type: event.type, data: event.data ?? null, metadata: event.metadata ?? {} })),
-  );
-  const values: unknown[] = [streamId, payload, events.length];
+  const { statement, withRevision } = events.length === 1 ? appendOneStatement(expected) : appendStatement(expected);
+  const values: unknown[] =
+    events.length === 1
+      ? [streamId, events[0]!.id, events[0]!.type, JSON.stringify(events[0]!.data ?? null), JSON.stringify(events[0]!.metadata ?? {})]
+      : [
+          streamId,
+          JSON.stringify(events.map((event) => ({ id: event.id, type: event.type, data: event.data ?? null, metadata: event.metadata ?? {} }))),
+          events.length,
+        ];
   if (withRevision) values.push(expected);
   const ids = events.map((event) => event.id);
 

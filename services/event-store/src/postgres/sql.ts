@@ -6,33 +6,48 @@
 import type { ExpectedRevision } from '../event-store.js';
 import { SCHEMA } from './schema.js';
 
-/** Parameters: $1 stream id, $2 jsonb array of { id, type, data, metadata }, $3 event count, [$4 expected revision]. */
+/**
+ * Parameters of an append of several events: $1 stream id, $2 jsonb array of { id, type,
+ * data, metadata }, $3 event count, [$4 expected revision]. Of a single event (what nearly
+ * every command appends): $1 stream id, $2 event id, $3 type, $4 data, $5 metadata,
+ * [$6 expected revision]; PostgreSQL then parses no array document and copies no values
+ * out of it (about 15% more appends per second at 32 writers, see the commit).
+ */
 export interface AppendStatement {
   name: string;
   text: string;
 }
+
+type Variant = 'any' | 'new' | 'exists' | 'exact';
 
 /*
  * Each variant first moves the stream's row forward by the event count, and only if the
  * expectation holds; the row lock it takes serialises writers of one stream, and a writer
  * that waited re-checks its WHERE against the committed row (READ COMMITTED re-evaluation),
  * so a stale expectation returns no row and nothing is inserted. `previous` is the
- * revision before the append.
+ * revision before the append. `count` and `expected` are the parameters (or literal) that
+ * hold the event count and the expected revision.
  */
-const MOVE_STREAM = {
-  any: `INSERT INTO ${SCHEMA}.streams AS st (stream_id, revision) VALUES ($1, $3::bigint - 1)
-    ON CONFLICT (stream_id) DO UPDATE SET revision = st.revision + $3::bigint WHERE NOT st.deleted
-    RETURNING st.revision - $3::bigint AS previous`,
-  new: `INSERT INTO ${SCHEMA}.streams (stream_id, revision) VALUES ($1, $3::bigint - 1)
+function moveStream(variant: Variant, count: string, expected: string): string {
+  switch (variant) {
+    case 'any':
+      return `INSERT INTO ${SCHEMA}.streams AS st (stream_id, revision) VALUES ($1, ${count}::bigint - 1)
+    ON CONFLICT (stream_id) DO UPDATE SET revision = st.revision + ${count}::bigint WHERE NOT st.deleted
+    RETURNING st.revision - ${count}::bigint AS previous`;
+    case 'new':
+      return `INSERT INTO ${SCHEMA}.streams (stream_id, revision) VALUES ($1, ${count}::bigint - 1)
     ON CONFLICT (stream_id) DO NOTHING
-    RETURNING -1::bigint AS previous`,
-  exists: `UPDATE ${SCHEMA}.streams SET revision = revision + $3::bigint
+    RETURNING -1::bigint AS previous`;
+    case 'exists':
+      return `UPDATE ${SCHEMA}.streams SET revision = revision + ${count}::bigint
     WHERE stream_id = $1 AND NOT deleted
-    RETURNING revision - $3::bigint AS previous`,
-  exact: `UPDATE ${SCHEMA}.streams SET revision = revision + $3::bigint
-    WHERE stream_id = $1 AND revision = $4::bigint AND NOT deleted
-    RETURNING revision - $3::bigint AS previous`,
-} as const;
+    RETURNING revision - ${count}::bigint AS previous`;
+    case 'exact':
+      return `UPDATE ${SCHEMA}.streams SET revision = revision + ${count}::bigint
+    WHERE stream_id = $1 AND revision = ${expected}::bigint AND NOT deleted
+    RETURNING revision - ${count}::bigint AS previous`;
+  }
+}
 
 /*
  * Position = (top-level transaction id << 20) + index within the append: see
@@ -44,14 +59,31 @@ const INSERT_EVENTS = `INSERT INTO ${SCHEMA}.events (position, stream_id, revisi
   FROM s, jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(value, ord)
   RETURNING event_id::text AS id, revision, position`;
 
-export function appendStatement(expected: ExpectedRevision): { statement: AppendStatement; withRevision: boolean } {
-  const variant =
-    expected === 'any' ? 'any'
+const INSERT_EVENT = `INSERT INTO ${SCHEMA}.events (position, stream_id, revision, event_id, type, data, metadata)
+  SELECT pg_current_xact_id()::text::bigint << 20, $1, s.previous + 1, $2::uuid, $3, $4::jsonb, $5::jsonb
+  FROM s
+  RETURNING event_id::text AS id, revision, position`;
+
+function variantOf(expected: ExpectedRevision): Variant {
+  return expected === 'any' ? 'any'
     : expected === 'no_stream' || expected === -1n ? 'new'
     : expected === 'stream_exists' ? 'exists'
     : 'exact';
+}
+
+export function appendStatement(expected: ExpectedRevision): { statement: AppendStatement; withRevision: boolean } {
+  const variant = variantOf(expected);
   return {
-    statement: { name: `event_store_append_${variant}`, text: `WITH s AS (${MOVE_STREAM[variant]}) ${INSERT_EVENTS}` },
+    statement: { name: `event_store_append_${variant}`, text: `WITH s AS (${moveStream(variant, '$3', '$4')}) ${INSERT_EVENTS}` },
+    withRevision: variant === 'exact',
+  };
+}
+
+/** The statement appending exactly one event (parameters above). */
+export function appendOneStatement(expected: ExpectedRevision): { statement: AppendStatement; withRevision: boolean } {
+  const variant = variantOf(expected);
+  return {
+    statement: { name: `event_store_append_one_${variant}`, text: `WITH s AS (${moveStream(variant, '1', '$6')}) ${INSERT_EVENT}` },
     withRevision: variant === 'exact',
   };
 }
