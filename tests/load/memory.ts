@@ -1,17 +1,24 @@
 /**
- * Memory of the system's processes over a load hold: resident set size read from /proc, and
- * the verdict on it — after warm-up, the median of the last window may exceed the median of
- * the first by at most the allowed growth. Medians, because a garbage collector makes RSS
- * saw up and down between samples.
+ * Memory of the system's processes over a load hold, read from /proc, and the verdict on it:
+ * after warm-up, the median of the last window may exceed the median of the first by at most
+ * the allowed growth. Medians, because a garbage collector makes memory saw up and down
+ * between samples.
+ *
+ * The verdict is on resident *anonymous* memory (RssAnon: the heaps, native allocations),
+ * where a leak shows. Total RSS also counts file-backed pages (the node binary, mapped
+ * modules), which the kernel evicts when it reclaims cold memory and reloads when they are
+ * touched again: on a machine that reclaims proactively (DAMON), RSS dips and recovers by
+ * tens of megabytes with no change in what the process holds.
  */
 import { readFile } from 'node:fs/promises';
 
-/** Resident set size of a process in bytes, or undefined when it is gone. */
-export async function residentBytes(pid: number): Promise<number | undefined> {
+/** Resident memory of a process in bytes, total and anonymous; undefined when it is gone. */
+export async function residentBytes(pid: number): Promise<{ rss: number; anonymous: number } | undefined> {
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
-    return kb === undefined ? undefined : Number(kb) * 1024;
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
+    const [rss, anonymous] = [kb('VmRSS'), kb('RssAnon')];
+    return Number.isNaN(rss) || Number.isNaN(anonymous) ? undefined : { rss, anonymous };
   } catch {
     return undefined;
   }
