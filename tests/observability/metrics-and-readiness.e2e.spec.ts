@@ -87,9 +87,16 @@ describe('observability: metrics and readiness under a small workload', function
     try {
       await capture(2);
       const others = PROJECTION_NAMES.filter((projection) => projection !== 'dream_summary');
-      await eventually(() => caughtUp(others), { what: 'the running projections caught up', timeoutMs: 30_000 });
-      const first = lagOf(await metricsOf('gateway'), 'dream_summary');
-      expect(first.positions).to.be.greaterThan(0);
+      // A scrape may be answered from a measurement up to 250 ms old: wait for one taken after the captures.
+      const first = await eventually(
+        async () => {
+          const samples = await metricsOf('gateway');
+          const caught = others.every((projection) => lagOf(samples, projection).positions === 0);
+          const lag = lagOf(samples, 'dream_summary');
+          return caught && lag.positions > 0 ? lag : undefined;
+        },
+        { what: 'the running projections caught up and dream_summary behind', timeoutMs: 30_000 },
+      );
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       const later = lagOf(await metricsOf('gateway'), 'dream_summary');
       expect(later.positions).to.equal(first.positions);
