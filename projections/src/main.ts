@@ -58,6 +58,7 @@ await runService('projector', async (service, logger) => {
       projections,
       batchSize: env.int('PROJECTOR_BATCH_SIZE', 250, { min: 1, max: 10_000 }),
       prefetch: env.int('PROJECTOR_PREFETCH', 500, { min: 1, max: 65_535 }),
+      lingerMs: env.int('PROJECTOR_LINGER_MS', 0, { min: 0, max: 1_000 }),
       retryAttempts: env.int('PROJECTOR_RETRY_ATTEMPTS', 4, { min: 1, max: 100 }),
       retryDelayMs: env.int('PROJECTOR_RETRY_DELAY_MS', 100, { min: 1, max: 60_000 }),
       readyMaxLagSeconds: env.int('PROJECTOR_READY_MAX_LAG_SECONDS', 30, { min: 1, max: 86_400 }),
@@ -83,6 +84,7 @@ await runService('projector', async (service, logger) => {
     consumersOf(projection, { count: config.partitions.get(projection.name) ?? 1, index: config.partitionIndex, logger }, {
       prefetch: config.prefetch,
       batchSize: Math.min(config.batchSize, config.prefetch),
+      lingerMs: config.lingerMs,
       retry: { attempts: config.retryAttempts, initialDelayMs: config.retryDelayMs, maxDelayMs: config.retryDelayMs * 20 },
     }).map(({ options, standby }) => ({ projector: new Projector({ pool, readStream: storeReader(store), logger, metrics: projectorMetrics }, options), standby, queue: options.queue.queue, partition: options.partition })),
   );

@@ -156,4 +156,26 @@ describe('projector (RabbitMQ)', function () {
     await publish(await appendScripts(database.db.store, [workload]));
     await eventually(async () => (await withReaderScope(database.db.pool, USER_A, (client) => getDreamDetail(client, USER_A, workload.dreamId)))?.title === 'After the garbage', { what: 'detail applied' });
   });
+
+  it('lingers for more messages before applying a batch that is not full, when told to', async () => {
+    const activity = new Projector(
+      { pool: database.db.pool, readStream: storeReader(database.db.store), logger },
+      projectorOptions(PROJECTIONS.user_activity, { batchSize: 20, prefetch: 50, lingerMs: 1_000, retry: { attempts: 3, initialDelayMs: 5, maxDelayMs: 20 } }),
+    );
+    // Its queue has gathered every event published so far; this test starts it empty.
+    await publisher.purgeQueue(projectionQueue('user_activity'));
+    await activity.attach(test.broker.connection);
+    try {
+      const [first, second] = await appendScripts(database.db.store, [new DreamScript(USER_A, new Clock()).created({ title: 'Lingered over' }).captured()]);
+      await publish([first!]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(activity.stats.messages, 'applied before the linger ran out').to.equal(0);
+      await publish([second!]);
+      await settled(activity, 2);
+      expect(activity.stats.batches).to.equal(1);
+      expect((await readCheckpoints(database.db.pool)).user_activity).to.equal(second!.position);
+    } finally {
+      await activity.stop();
+    }
+  });
 });
