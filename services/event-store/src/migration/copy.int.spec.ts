@@ -6,6 +6,7 @@ import { WrongExpectedRevisionError } from '../errors.js';
 import type { EventStore, RecordedEvent } from '../event-store.js';
 import { createEventStore } from '../factory.js';
 import { anEvent, expectStrictlyIncreasing } from '../testing/index.js';
+import { useEventStoreDb } from '../testing/esdb-server.js';
 import { MemoryCopyCheckpoint, PostgresCopyCheckpoint } from './checkpoint.js';
 import { copyEvents } from './copy.js';
 
@@ -136,18 +137,12 @@ describe('copying an event store into another (PostgreSQL to PostgreSQL)', funct
   });
 });
 
-const esdb = process.env.EVENTSTORE_CONNECTION_STRING?.trim();
 describe('copying between PostgreSQL and EventStoreDB', function () {
   this.timeout(120_000);
-  if (!esdb) {
-    const reason = 'EVENTSTORE_CONNECTION_STRING is not set, so there is no EventStoreDB server to copy to';
-    console.log(`EventStoreDB copy skipped: ${reason}`);
-    it(`round-trips PostgreSQL -> EventStoreDB -> PostgreSQL (skipped: ${reason})`);
-    return;
-  }
+  const esdb = useEventStoreDb('EventStoreDB copy');
   it('round-trips PostgreSQL -> EventStoreDB -> PostgreSQL, order, ids and metadata intact', async () => {
     const [source, back] = await Promise.all([openSide(), openSide()]);
-    const server = await createEventStore({ kind: 'esdb', connectionString: esdb });
+    const server = await createEventStore({ kind: 'esdb', connectionString: esdb.connectionString });
     try {
       const streams = Array.from({ length: 5 }, () => `copytest-${randomUUID()}`);
       const mine = new Set(streams);
