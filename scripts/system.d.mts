@@ -21,6 +21,8 @@ export interface RunningSystem {
 export const PROJECTIONS: string[];
 export const DEVELOPMENT_ENV: { JWT_SECRET: string; COMMAND_SERVICE_TOKEN: string };
 export function planSystem(options: { ports: SystemPorts; env?: Record<string, string> }): ServicePlan[];
+/** The command that runs `entry` (a TypeScript entry of the repository) from its sources or from the compiled build. */
+export function commandLine(entry: string, mode: 'source' | 'dist'): [string, string[]];
 export function startSystem(
   plan: ServicePlan[],
   options?: {

@@ -49,7 +49,7 @@ export function planSystem({ ports, env = {} }) {
 const TELEMETRY = '@dreamcatcher/service-kit/telemetry';
 
 /** `source`: run TypeScript through tsx (tests); `dist`: run the compiled build (npm start). */
-function commandLine(entry, mode) {
+export function commandLine(entry, mode) {
   if (mode === 'source') return [process.execPath, ['--conditions=dreamcatcher-source', '--import', 'tsx', '--import', TELEMETRY, entry]];
   return [process.execPath, ['--import', TELEMETRY, entry.replace('/src/', '/dist/').replace(/\.ts$/, '.js')]];
 }

@@ -20,7 +20,7 @@ import { captureBody } from './events.js';
 import { HttpClient } from './http-client.js';
 import { closedLoop, percentile, type LoopResult, type Window } from './measure.js';
 import { recordPeakRss } from './memory.js';
-import { brokerProcess, cpuDuring, databaseBackends, freePort, restartProfiles, SERVICE_NODE_OPTIONS, startService } from './processes.js';
+import { brokerProcess, compileBenchModule, cpuDuring, databaseBackends, freePort, restartProfiles, SERVICE_NODE_OPTIONS, startService } from './processes.js';
 import type { Results } from './results.js';
 import type { StageContext } from './stage.js';
 import { VisibilityWatch } from './visibility.js';
@@ -73,11 +73,11 @@ function recordServiceCpu(results: Results, stage: string, cpuMs: Map<string, nu
 export async function endToEndStage(context: StageContext, results: Results): Promise<void> {
   const stage = '3 end-to-end';
   context.log('starting the system (gateway, command service, relay, six projectors) and the CRUD baseline');
-  const system = await startTestSystem({ env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', NODE_OPTIONS: SERVICE_NODE_OPTIONS } });
+  const system = await startTestSystem({ mode: 'dist', env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', NODE_OPTIONS: SERVICE_NODE_OPTIONS } });
   context.cleanup(() => system.stop());
   const crudDatabase = await createTestDatabase('dc_bench_crud');
   context.cleanup(() => crudDatabase.drop());
-  const crud = await startService('crud', 'tests/bench/crud-service.ts', { DATABASE_URL: crudDatabase.url, JWT_SECRET: DEVELOPMENT_ENV.JWT_SECRET, LOG_LEVEL: 'warn' }, await freePort());
+  const crud = await startService('crud', await compileBenchModule('tests/bench/crud-service.ts'), { DATABASE_URL: crudDatabase.url, JWT_SECRET: DEVELOPMENT_ENV.JWT_SECRET, LOG_LEVEL: 'warn' }, await freePort());
   context.cleanup(() => crud.stop());
   const broker = await brokerProcess();
   const watch = await VisibilityWatch.start(system.databaseUrl);

@@ -1,8 +1,8 @@
 /**
  * Stage 6: peak RSS of every service process, the kernel's high-water mark read after the
  * load stages that drove it (the whole system after the end-to-end runs, the gateway
- * after the query runs). Services run their TypeScript sources through tsx, as the
- * end-to-end tests do; the compiled build carries no loader, so these are upper bounds.
+ * after the query runs). Services run from their compiled build, as `npm start` runs
+ * them, so these are the figures of production processes under the same load.
  */
 import { peakRssMb } from './processes.js';
 import type { Results } from './results.js';

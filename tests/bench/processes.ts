@@ -5,10 +5,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import pg from 'pg';
+import { commandLine } from '../../scripts/system.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -24,8 +28,32 @@ export function restartProfiles(pids: (number | undefined)[]): void {
   for (const pid of pids) if (pid !== undefined) process.kill(pid, 'SIGUSR2');
 }
 
-/** How a service of this repository starts from its sources: tsx, then the kit's telemetry entry (a no-op unless tracing is configured), as the system scripts start them. */
-export const SOURCE_ARGS = ['--conditions=dreamcatcher-source', '--import', 'tsx', '--import', '@dreamcatcher/service-kit/telemetry'];
+/**
+ * How a service of this repository runs here: from the compiled build, as `npm start` runs
+ * it (`entry` names its TypeScript source: `gateway/src/main.ts` runs `gateway/dist/main.js`,
+ * after the kit's telemetry entry, a no-op unless tracing is configured). Its memory and
+ * start-up are then production's, without a TypeScript loader in the process.
+ */
+export function serviceCommand(entry: string): [string, string[]] {
+  return commandLine(entry, 'dist');
+}
+
+/** Fails at once, saying what to do, when the compiled build is missing (`npm run bench` builds first). */
+export function assertBuilt(): void {
+  const missing = ['gateway/src/main.ts', 'projections/src/cli.ts'].map((entry) => serviceCommand(entry)[1].at(-1)!).filter((file) => !existsSync(join(ROOT, file)));
+  if (missing.length) throw new Error(`the compiled build is missing (${missing.join(', ')}): run \`npm run build\` first (\`npm run bench\` does)`);
+}
+
+/**
+ * Compiles a TypeScript module of the benchmark (the CRUD baseline) to JavaScript beside
+ * it, in `.build/`, so that it runs as the services do, without a loader in the process.
+ * Imports stay as they are; workspace packages resolve to their compiled build.
+ */
+export async function compileBenchModule(entry: string): Promise<string> {
+  const outfile = join(dirname(entry), '.build', basename(entry).replace(/\.ts$/, '.mjs'));
+  await build({ entryPoints: [join(ROOT, entry)], outfile: join(ROOT, outfile), format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
+  return outfile;
+}
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -121,9 +149,10 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-/** Runs a TypeScript entry of this repository as a service process and waits until `readyPath` answers 200. */
+/** Runs an entry of this repository as a service process (see `serviceCommand`) and waits until `readyPath` answers 200. */
 export async function startService(name: string, entry: string, env: Record<string, string>, port: number, readyPath = '/health'): Promise<ServiceProcess> {
-  const child: ChildProcess = spawn(process.execPath, [...SOURCE_ARGS, entry], {
+  const [command, args] = serviceCommand(entry);
+  const child: ChildProcess = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: SERVICE_NODE_OPTIONS, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

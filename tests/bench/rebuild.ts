@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { createTestDatabase } from '@dreamcatcher/service-kit/testing';
 import { createRawTable, rawBatchInsertRate } from './baselines.js';
-import { ROOT, SERVICE_NODE_OPTIONS, SOURCE_ARGS } from './processes.js';
+import { ROOT, SERVICE_NODE_OPTIONS, serviceCommand } from './processes.js';
 import type { Results } from './results.js';
 import { seededDatabase, type SeededDatabase } from './seed.js';
 import type { StageContext } from './stage.js';
@@ -23,7 +23,8 @@ interface RebuildReport {
 
 /** `projections rebuild --json` on the seeded database: every projection, blue-green. */
 export async function rebuildProjections(data: SeededDatabase): Promise<RebuildReport> {
-  const { stdout } = await run(process.execPath, [...SOURCE_ARGS, 'projections/src/cli.ts', '--json', 'rebuild'], {
+  const [command, args] = serviceCommand('projections/src/cli.ts');
+  const { stdout } = await run(command, [...args, '--json', 'rebuild'], {
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: SERVICE_NODE_OPTIONS, DATABASE_URL: data.url, LOG_LEVEL: 'warn' },
     maxBuffer: 16 * 1024 * 1024,

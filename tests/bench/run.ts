@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --only append,relay] [-- --runs N] [-- --out DIR]`
  *
+ * Builds first (`npm run build`): every service runs from its compiled build, as in production.
  * Measures the system stage by stage against baselines taken in the same run, on the
  * local PostgreSQL and RabbitMQ, each stage in its own databases and vhosts (dropped at the
  * end), then prints the table and writes `bench-results.json` and `bench-results.svg`.
@@ -14,6 +15,7 @@ import { appendStage } from './append.js';
 import { endToEndStage } from './end-to-end.js';
 import { machineFacts } from './machine.js';
 import { memoryGoals } from './memory.js';
+import { assertBuilt } from './processes.js';
 import { queryStage } from './queries.js';
 import { rebuildStage } from './rebuild.js';
 import { relayStage } from './relay.js';
@@ -54,6 +56,7 @@ const context: StageContext = {
   cleanup: (step) => void cleanups.push(step),
 };
 
+assertBuilt();
 const results = new Results();
 const machine = await machineFacts();
 log(`${machine.cpus} x ${machine.cpuModel}, load average ${machine.loadAverageBefore.join(' ')}; ${quick ? 'quick' : 'full'} run, ${context.runs} runs per figure`);

@@ -37,8 +37,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `readyTimeoutMs`: how long to wait for the gateway's /ready (tracing every process makes start-up slower). */
-export async function startTestSystem({ env = {} as Record<string, string>, readyTimeoutMs = 90_000 } = {}): Promise<TestSystem> {
+/**
+ * `readyTimeoutMs`: how long to wait for the gateway's /ready (tracing every process makes
+ * start-up slower). `mode`: `source` runs the TypeScript sources through tsx, `dist` the
+ * compiled build (`npm run build` first), as `npm start` does.
+ */
+export async function startTestSystem({ env = {} as Record<string, string>, readyTimeoutMs = 90_000, mode = 'source' as 'source' | 'dist' } = {}): Promise<TestSystem> {
   const database: TestResource = await createTestDatabase('dc_e2e');
   const vhost: TestResource = await createTestVhost('dc_e2e');
   const ports = {
@@ -53,7 +57,7 @@ export async function startTestSystem({ env = {} as Record<string, string>, read
   });
   const logs = new Map<string, string[]>();
   const running = startSystem(plan, {
-    mode: 'source',
+    mode,
     stdio: 'pipe',
     onOutput: (name, text) => {
       const lines = logs.get(name) ?? [];
