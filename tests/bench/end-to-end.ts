@@ -15,12 +15,12 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase } from '@dreamcatcher/service-kit/testing';
 import { DEVELOPMENT_ENV } from '../../scripts/system.mjs';
-import { startTestSystem } from '../support/system.js';
+import { freePort, startTestSystem } from '../support/system.js';
 import { captureBody } from './events.js';
 import { HttpClient } from './http-client.js';
 import { closedLoop, percentile, type LoopResult, type Window } from './measure.js';
 import { recordPeakRss } from './memory.js';
-import { brokerProcess, compileBenchModule, cpuDuring, databaseBackends, freePort, restartProfiles, SERVICE_NODE_OPTIONS, startService } from './processes.js';
+import { brokerProcess, compileBenchModule, cpuDuring, databaseBackends, restartProfiles, SERVICE_NODE_OPTIONS, startService } from './processes.js';
 import type { Results } from './results.js';
 import type { StageContext } from './stage.js';
 import { VisibilityWatch } from './visibility.js';

@@ -7,7 +7,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -53,16 +52,6 @@ export async function compileBenchModule(entry: string): Promise<string> {
   const outfile = join(dirname(entry), '.build', basename(entry).replace(/\.ts$/, '.mjs'));
   await build({ entryPoints: [join(ROOT, entry)], outfile: join(ROOT, outfile), format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
   return outfile;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Peak resident set size of a live process, in MB (undefined once it has gone). */

@@ -6,10 +6,11 @@
  */
 import { SignJWT } from 'jose';
 import { DEVELOPMENT_ENV } from '../../scripts/system.mjs';
+import { freePort } from '../support/system.js';
 import { HttpClient } from './http-client.js';
 import { closedLoop, percentile } from './measure.js';
 import { recordPeakRss } from './memory.js';
-import { cpuDuring, databaseBackends, freePort, restartProfiles, SERVICE_NODE_OPTIONS, startService } from './processes.js';
+import { cpuDuring, databaseBackends, restartProfiles, SERVICE_NODE_OPTIONS, startService } from './processes.js';
 import { rebuildProjections } from './rebuild.js';
 import type { Results } from './results.js';
 import { seededDatabase, userOf } from './seed.js';

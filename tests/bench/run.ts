@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --only append,relay] [-- --runs N] [-- --out DIR]`
  *
- * Builds first (`npm run build`): every service runs from its compiled build, as in production.
+ * `npm run bench` builds first: every service runs from its compiled build, as in production.
  * Measures the system stage by stage against baselines taken in the same run, on the
  * local PostgreSQL and RabbitMQ, each stage in its own databases and vhosts (dropped at the
  * end), then prints the table and writes `bench-results.json` and `bench-results.svg`.

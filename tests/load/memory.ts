@@ -24,12 +24,17 @@ export async function residentBytes(pid: number): Promise<{ rss: number; anonymo
   }
 }
 
-/** The V8 heap in use, as a service's /metrics reports it (prom-client's default metrics); undefined when unavailable. */
-export async function heapUsedBytes(serviceUrl: string): Promise<number | undefined> {
+/**
+ * The V8 heap as a service's /metrics reports it (prom-client's default metrics): the bytes
+ * in use, and the heap's size, what V8 has committed for it (most of the anonymous memory; it
+ * grows in steps when V8 decides to, and is slow to give back); undefined when unavailable.
+ */
+export async function heapBytes(serviceUrl: string): Promise<{ used: number; total: number } | undefined> {
   try {
     const text = await (await fetch(`${serviceUrl}/metrics`, { signal: AbortSignal.timeout(2_000) })).text();
-    const value = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(text)?.[1];
-    return value === undefined ? undefined : Number(value);
+    const read = (metric: string) => Number(new RegExp(`^${metric}(?:\\{[^}]*\\})? (\\d+(?:\\.\\d+)?(?:e\\+\\d+)?)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+    const [used, total] = [read('nodejs_heap_size_used_bytes'), read('nodejs_heap_size_total_bytes')];
+    return Number.isNaN(used) || Number.isNaN(total) ? undefined : { used, total };
   } catch {
     return undefined;
   }

@@ -15,7 +15,7 @@ import { connectPostgres, sleep } from '@dreamcatcher/service-kit';
 import { PROJECTIONS } from '../../scripts/system.mjs';
 import { settle } from '../faults/invariants.js';
 import { startTestSystem } from '../support/system.js';
-import { heapUsedBytes, judgeMemory, residentBytes, trend, type MemoryVerdict, type Sample } from './memory.js';
+import { heapBytes, judgeMemory, residentBytes, trend, type MemoryVerdict, type Sample } from './memory.js';
 import { Sender } from './pacer.js';
 
 const { values } = parseArgs({
@@ -37,7 +37,8 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? 0;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-const system = await startTestSystem({ env: { LOG_LEVEL: 'warn' } });
+// Compiled, as `npm start` runs it (`npm run test:load` builds first): production's memory, without a TypeScript loader in each process.
+const system = await startTestSystem({ mode: 'dist', env: { LOG_LEVEL: 'warn' } });
 const observer = await connectPostgres({ url: system.databaseUrl, applicationName: 'load-hold', max: 2 });
 let failures: string[] = [];
 try {
@@ -57,7 +58,7 @@ try {
   log(`load: holding ${target.toFixed(1)} commands/s for ${holdSeconds} s (warm-up ${warmUpSeconds.toFixed(0)} s, memory windows of ${windowSeconds.toFixed(0)} s)`);
   const hold = await Sender.create(system.api, users, `${runId}-hold`, 2);
   const series = () => new Map<string, Sample[]>(system.running.plan.map((service) => [service.name, []]));
-  const [samples, totals, heaps] = [series(), series(), series()];
+  const [samples, totals, heaps, heapSizes] = [series(), series(), series(), series()];
   const pids = new Map(system.running.plan.map((service) => [service.name, system.running.pid(service.name)]));
   const sample = async (at: number) => {
     for (const [name, pid] of pids) {
@@ -66,8 +67,11 @@ try {
         samples.get(name)!.push({ at, bytes: resident.anonymous });
         totals.get(name)!.push({ at, bytes: resident.rss });
       }
-      const heap = await heapUsedBytes(system.running.url(name)!);
-      if (heap !== undefined) heaps.get(name)!.push({ at, bytes: heap });
+      const heap = await heapBytes(system.running.url(name)!);
+      if (heap !== undefined) {
+        heaps.get(name)!.push({ at, bytes: heap.used });
+        heapSizes.get(name)!.push({ at, bytes: heap.total });
+      }
     }
   };
   let lastReport = 0;
@@ -90,13 +94,14 @@ try {
   log(`load hold: ${target.toFixed(1)} commands/s asked, ${achieved.toFixed(1)} acknowledged per second over ${holdSeconds} s (max measured ${maxRate.toFixed(1)})`);
   log(`  requests ${hold.stats.requests}, commands ${hold.stats.commands}, acknowledged ${hold.stats.acknowledged}, errors ${JSON.stringify(Object.fromEntries(hold.stats.errors))}, late (skipped) ${hold.stats.skipped}`);
   log(`  latency p50 ${percentile(hold.stats.latenciesMs, 0.5).toFixed(0)} ms, p99 ${percentile(hold.stats.latenciesMs, 0.99).toFixed(0)} ms; projections caught up ${(caughtUpMs / 1000).toFixed(1)} s after the last request`);
-  log('  memory (median resident anonymous memory, first window after warm-up -> last window; then, per window in MB, anonymous, total RSS and V8 heap in use):');
+  log('  memory (median resident anonymous memory, first window after warm-up -> last window; then, per window in MB, anonymous, total RSS, V8 heap size and V8 heap in use):');
   const shape = (series: Sample[]) => trend(series, windowSeconds).map((bytes) => (bytes / 1024 / 1024).toFixed(0)).join(' ');
   for (const verdict of verdicts) {
     log(`    ${verdict.service.padEnd(26)} ${mb(verdict.first).padStart(7)} -> ${mb(verdict.last).padStart(7)}  ${(verdict.growth * 100).toFixed(1).padStart(6)} %  ${verdict.stable ? 'ok' : 'GREW'}`);
     log(`      anon ${shape(samples.get(verdict.service)!)}`);
     log(`      rss  ${shape(totals.get(verdict.service)!)}`);
-    log(`      heap ${shape(heaps.get(verdict.service)!)}`);
+    log(`      heap ${shape(heapSizes.get(verdict.service)!)}`);
+    log(`      used ${shape(heaps.get(verdict.service)!)}`);
   }
 
   if (hold.stats.errors.size) failures.push(`errors during the hold: ${JSON.stringify([...hold.stats.errors])}`);
