@@ -3,8 +3,9 @@
  * acknowledged and applied by every projection, clients sending as fast as answers come
  * back), then holds half that rate with traffic that arrives on schedule, sampling every
  * process's memory. Passes when no request failed, the system kept up (every request left
- * on time, projections caught up at the end) and no process's resident anonymous memory
- * grew more than 10 % after warm-up (see memory.ts for why not total RSS).
+ * on time, projections caught up at the end) and the memory no process held grew more than
+ * 10 % after warm-up: its resident anonymous memory less its V8 heap's free part (see
+ * memory.ts for why neither total RSS nor anonymous memory alone).
  *
  *   npm run test:load                 # short: 30 s to measure, 2 min hold
  *   npm run test:load -- --soak       # 60 s to measure, 10 min hold (not in CI)
@@ -15,7 +16,7 @@ import { connectPostgres, sleep } from '@dreamcatcher/service-kit';
 import { PROJECTIONS } from '../../scripts/system.mjs';
 import { settle } from '../faults/invariants.js';
 import { startTestSystem } from '../support/system.js';
-import { heapBytes, judgeMemory, residentBytes, trend, type MemoryVerdict, type Sample } from './memory.js';
+import { heapBytes, heldBytes, judgeMemory, residentBytes, trend, type MemoryVerdict, type Sample } from './memory.js';
 import { Sender } from './pacer.js';
 
 const { values } = parseArgs({
@@ -58,20 +59,21 @@ try {
   log(`load: holding ${target.toFixed(1)} commands/s for ${holdSeconds} s (warm-up ${warmUpSeconds.toFixed(0)} s, memory windows of ${windowSeconds.toFixed(0)} s)`);
   const hold = await Sender.create(system.api, users, `${runId}-hold`, 2);
   const series = () => new Map<string, Sample[]>(system.running.plan.map((service) => [service.name, []]));
-  const [samples, totals, heaps, heapSizes] = [series(), series(), series(), series()];
+  const [held, samples, totals, heaps, heapSizes] = [series(), series(), series(), series(), series()];
   const pids = new Map(system.running.plan.map((service) => [service.name, system.running.pid(service.name)]));
   const sample = async (at: number) => {
     for (const [name, pid] of pids) {
       const resident = pid === undefined ? undefined : await residentBytes(pid);
+      const heap = await heapBytes(system.running.url(name)!);
       if (resident !== undefined) {
         samples.get(name)!.push({ at, bytes: resident.anonymous });
         totals.get(name)!.push({ at, bytes: resident.rss });
       }
-      const heap = await heapBytes(system.running.url(name)!);
       if (heap !== undefined) {
         heaps.get(name)!.push({ at, bytes: heap.used });
         heapSizes.get(name)!.push({ at, bytes: heap.total });
       }
+      if (resident !== undefined && heap !== undefined) held.get(name)!.push({ at, bytes: heldBytes(resident.anonymous, heap) });
     }
   };
   let lastReport = 0;
@@ -88,16 +90,17 @@ try {
   });
   const achieved = hold.stats.acknowledged / holdSeconds;
 
-  const verdicts: MemoryVerdict[] = [...samples].map(([name, series]) => judgeMemory(name, series, { warmUpSeconds, windowSeconds, allowed: 0.1 }));
+  const verdicts: MemoryVerdict[] = [...held].map(([name, series]) => judgeMemory(name, series, { warmUpSeconds, windowSeconds, allowed: 0.1 }));
   const restarted = [...pids].filter(([name, pid]) => system.running.pid(name) !== pid).map(([name]) => name);
   log('');
   log(`load hold: ${target.toFixed(1)} commands/s asked, ${achieved.toFixed(1)} acknowledged per second over ${holdSeconds} s (max measured ${maxRate.toFixed(1)})`);
   log(`  requests ${hold.stats.requests}, commands ${hold.stats.commands}, acknowledged ${hold.stats.acknowledged}, errors ${JSON.stringify(Object.fromEntries(hold.stats.errors))}, late (skipped) ${hold.stats.skipped}`);
   log(`  latency p50 ${percentile(hold.stats.latenciesMs, 0.5).toFixed(0)} ms, p99 ${percentile(hold.stats.latenciesMs, 0.99).toFixed(0)} ms; projections caught up ${(caughtUpMs / 1000).toFixed(1)} s after the last request`);
-  log('  memory (median resident anonymous memory, first window after warm-up -> last window; then, per window in MB, anonymous, total RSS, V8 heap size and V8 heap in use):');
+  log('  memory held (median of resident anonymous memory less the V8 heap\'s free part, first window after warm-up -> last window; then, per window in MB, held, anonymous, total RSS, V8 heap size and V8 heap in use):');
   const shape = (series: Sample[]) => trend(series, windowSeconds).map((bytes) => (bytes / 1024 / 1024).toFixed(0)).join(' ');
   for (const verdict of verdicts) {
     log(`    ${verdict.service.padEnd(26)} ${mb(verdict.first).padStart(7)} -> ${mb(verdict.last).padStart(7)}  ${(verdict.growth * 100).toFixed(1).padStart(6)} %  ${verdict.stable ? 'ok' : 'GREW'}`);
+    log(`      held ${shape(held.get(verdict.service)!)}`);
     log(`      anon ${shape(samples.get(verdict.service)!)}`);
     log(`      rss  ${shape(totals.get(verdict.service)!)}`);
     log(`      heap ${shape(heapSizes.get(verdict.service)!)}`);
