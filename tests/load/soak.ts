@@ -4,8 +4,9 @@
  * back), then holds half that rate with traffic that arrives on schedule, sampling every
  * process's memory. Passes when no request failed, the system kept up (every request left
  * on time, projections caught up at the end) and the memory no process held grew more than
- * 10 % after warm-up: its resident anonymous memory less its V8 heap's free part (see
- * memory.ts for why neither total RSS nor anonymous memory alone).
+ * 10 % after warm-up: its resident anonymous memory less its V8 heap's free part, read right
+ * after a full garbage collection in the process (see memory.ts for why neither total RSS
+ * nor anonymous memory alone, and collector.ts for the collections).
  *
  *   npm run test:load                 # short: 30 s to measure, 2 min hold
  *   npm run test:load -- --soak       # 60 s to measure, 10 min hold (not in CI)
@@ -16,6 +17,7 @@ import { connectPostgres, sleep } from '@dreamcatcher/service-kit';
 import { PROJECTIONS } from '../../scripts/system.mjs';
 import { settle } from '../faults/invariants.js';
 import { startTestSystem } from '../support/system.js';
+import { GarbageCollector, inspectorUrl } from './collector.js';
 import { heapBytes, heldBytes, judgeMemory, residentBytes, trend, type MemoryVerdict, type Sample } from './memory.js';
 import { Sender } from './pacer.js';
 
@@ -39,9 +41,10 @@ const percentile = (values: number[], p: number) => [...values].sort((a, b) => a
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 // Compiled, as `npm start` runs it (`npm run test:load` builds first): production's memory, without a TypeScript loader in each process.
-const system = await startTestSystem({ mode: 'dist', env: { LOG_LEVEL: 'warn' } });
+const system = await startTestSystem({ mode: 'dist', env: { LOG_LEVEL: 'warn', NODE_OPTIONS: '--inspect=127.0.0.1:0' } });
 const observer = await connectPostgres({ url: system.databaseUrl, applicationName: 'load-hold', max: 2 });
 let failures: string[] = [];
+const collectors = new Map<string, GarbageCollector>();
 try {
   const runId = Date.now().toString(36);
   log(`load: measuring the maximum end-to-end rate for ${measureSeconds} s with ${users} clients sending flat out`);
@@ -61,8 +64,14 @@ try {
   const series = () => new Map<string, Sample[]>(system.running.plan.map((service) => [service.name, []]));
   const [held, samples, totals, heaps, heapSizes] = [series(), series(), series(), series(), series()];
   const pids = new Map(system.running.plan.map((service) => [service.name, system.running.pid(service.name)]));
+  for (const { name } of system.running.plan) {
+    const url = inspectorUrl(system.logs.get(name) ?? []);
+    if (!url) throw new Error(`${name} has no inspector to collect its garbage with`);
+    collectors.set(name, await GarbageCollector.connect(url));
+  }
   const sample = async (at: number) => {
     for (const [name, pid] of pids) {
+      await collectors.get(name)!.collect();
       const resident = pid === undefined ? undefined : await residentBytes(pid);
       const heap = await heapBytes(system.running.url(name)!);
       if (resident !== undefined) {
@@ -78,7 +87,7 @@ try {
   };
   let lastReport = 0;
   await hold.hold(target / commandsPerRequest, holdSeconds, 256, (elapsed) => {
-    if (elapsed % 5 === 0) void sample(elapsed);
+    if (elapsed % 10 === 0) void sample(elapsed);
     if (elapsed - lastReport >= 60) {
       lastReport = elapsed;
       log(`  ${elapsed} s: ${hold.stats.acknowledged} acknowledged, ${[...hold.stats.errors.values()].reduce((a, b) => a + b, 0)} errors, p99 ${percentile(hold.stats.latenciesMs.slice(-2_000), 0.99).toFixed(0)} ms`);
@@ -96,7 +105,7 @@ try {
   log(`load hold: ${target.toFixed(1)} commands/s asked, ${achieved.toFixed(1)} acknowledged per second over ${holdSeconds} s (max measured ${maxRate.toFixed(1)})`);
   log(`  requests ${hold.stats.requests}, commands ${hold.stats.commands}, acknowledged ${hold.stats.acknowledged}, errors ${JSON.stringify(Object.fromEntries(hold.stats.errors))}, late (skipped) ${hold.stats.skipped}`);
   log(`  latency p50 ${percentile(hold.stats.latenciesMs, 0.5).toFixed(0)} ms, p99 ${percentile(hold.stats.latenciesMs, 0.99).toFixed(0)} ms; projections caught up ${(caughtUpMs / 1000).toFixed(1)} s after the last request`);
-  log('  memory held (median of resident anonymous memory less the V8 heap\'s free part, first window after warm-up -> last window; then, per window in MB, held, anonymous, total RSS, V8 heap size and V8 heap in use):');
+  log('  memory held after a full collection (median of resident anonymous memory less the V8 heap\'s free part, first window after warm-up -> last window; then, per window in MB, held, anonymous, total RSS, V8 heap size and V8 heap in use):');
   const shape = (series: Sample[]) => trend(series, windowSeconds).map((bytes) => (bytes / 1024 / 1024).toFixed(0)).join(' ');
   for (const verdict of verdicts) {
     log(`    ${verdict.service.padEnd(26)} ${mb(verdict.first).padStart(7)} -> ${mb(verdict.last).padStart(7)}  ${(verdict.growth * 100).toFixed(1).padStart(6)} %  ${verdict.stable ? 'ok' : 'GREW'}`);
@@ -114,6 +123,7 @@ try {
 } catch (error) {
   failures = [...failures, `load run failed: ${(error as Error).stack}`];
 } finally {
+  for (const collector of collectors.values()) collector.close();
   await observer.end();
   await system.stop();
 }

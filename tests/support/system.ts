@@ -1,7 +1,7 @@
 /**
  * The whole system for end-to-end tests: gateway, command service, relay and one projector
- * per projection, each a real process running its TypeScript sources, on a fresh database
- * and a fresh RabbitMQ vhost that are dropped afterwards.
+ * per projection, each a real process running its TypeScript sources (or its compiled
+ * build), on a fresh database and a fresh RabbitMQ vhost that are dropped afterwards.
  */
 import { createServer } from 'node:net';
 import { SignJWT } from 'jose';
