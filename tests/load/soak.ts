@@ -87,7 +87,7 @@ try {
   };
   let lastReport = 0;
   await hold.hold(target / commandsPerRequest, holdSeconds, 256, (elapsed) => {
-    if (elapsed % 10 === 0) void sample(elapsed);
+    if (elapsed % 10 === 0) void sample(elapsed).catch((error: Error) => failures.push(`memory sample at ${elapsed} s: ${error.message}`));
     if (elapsed - lastReport >= 60) {
       lastReport = elapsed;
       log(`  ${elapsed} s: ${hold.stats.acknowledged} acknowledged, ${[...hold.stats.errors.values()].reduce((a, b) => a + b, 0)} errors, p99 ${percentile(hold.stats.latenciesMs.slice(-2_000), 0.99).toFixed(0)} ms`);
