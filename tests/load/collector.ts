@@ -7,11 +7,11 @@
  */
 import WebSocket from 'ws';
 
-/** The inspector's address, from the line Node writes to stderr when it starts listening. */
-export function inspectorUrl(lines: readonly string[]): string | undefined {
+/** The inspector's port, from the line Node writes to stderr when it starts listening. */
+export function inspectorPort(lines: readonly string[]): number | undefined {
   for (const line of lines) {
-    const match = /Debugger listening on (ws:\/\/\S+)/.exec(line);
-    if (match) return match[1];
+    const match = /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(line);
+    if (match) return Number(match[1]);
   }
   return undefined;
 }
@@ -35,8 +35,11 @@ export class GarbageCollector {
     });
   }
 
-  static async connect(url: string): Promise<GarbageCollector> {
-    const socket = new WebSocket(url);
+  /** Connects to the inspector listening on `port` (its address is asked of the inspector itself). */
+  static async connect(port: number): Promise<GarbageCollector> {
+    const [target] = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+    if (!target) throw new Error(`the inspector on port ${port} lists no target`);
+    const socket = new WebSocket(target.webSocketDebuggerUrl);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);

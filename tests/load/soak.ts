@@ -17,7 +17,7 @@ import { connectPostgres, sleep } from '@dreamcatcher/service-kit';
 import { PROJECTIONS } from '../../scripts/system.mjs';
 import { settle } from '../faults/invariants.js';
 import { startTestSystem } from '../support/system.js';
-import { GarbageCollector, inspectorUrl } from './collector.js';
+import { GarbageCollector, inspectorPort } from './collector.js';
 import { heapBytes, heldBytes, judgeMemory, residentBytes, trend, type MemoryVerdict, type Sample } from './memory.js';
 import { Sender } from './pacer.js';
 
@@ -65,9 +65,9 @@ try {
   const [held, samples, totals, heaps, heapSizes] = [series(), series(), series(), series(), series()];
   const pids = new Map(system.running.plan.map((service) => [service.name, system.running.pid(service.name)]));
   for (const { name } of system.running.plan) {
-    const url = inspectorUrl(system.logs.get(name) ?? []);
-    if (!url) throw new Error(`${name} has no inspector to collect its garbage with`);
-    collectors.set(name, await GarbageCollector.connect(url));
+    const port = inspectorPort(system.logs.get(name) ?? []);
+    if (port === undefined) throw new Error(`${name} has no inspector to collect its garbage with`);
+    collectors.set(name, await GarbageCollector.connect(port));
   }
   const sample = async (at: number) => {
     for (const [name, pid] of pids) {

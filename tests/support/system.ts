@@ -56,12 +56,16 @@ export async function startTestSystem({ env = {} as Record<string, string>, read
     env: { DATABASE_URL: database.url, AMQP_URL: vhost.url, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '100000', ...env },
   });
   const logs = new Map<string, string[]>();
+  const partial = new Map<string, string>();
   const running = startSystem(plan, {
     mode,
     stdio: 'pipe',
+    // Output arrives in chunks that may end mid-line: a line is kept once it is whole.
     onOutput: (name, text) => {
       const lines = logs.get(name) ?? [];
-      lines.push(...text.split('\n').filter(Boolean));
+      const parts = ((partial.get(name) ?? '') + text).split('\n');
+      partial.set(name, parts.pop()!);
+      lines.push(...parts.filter(Boolean));
       logs.set(name, lines);
     },
   });
