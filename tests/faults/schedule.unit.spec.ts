@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { PROJECTIONS } from '../../scripts/system.mjs';
-import { CommandPlanner, seededRandom } from './commands.js';
+import { seededRandom } from '../support/random.js';
+import { CommandPlanner } from './commands.js';
 import { faultProfile, faultsIn, type Episode } from './profile.js';
 import { classifyAnswer, classifyError, retryDelayMs } from './retry-policy.js';
 

@@ -7,7 +7,8 @@
  */
 import { sleep } from '@dreamcatcher/service-kit';
 import { requestJson, signToken } from './api-client.js';
-import { CommandPlanner, seededRandom, type PlannedCommand, type PlannedRequest } from './commands.js';
+import { seededRandom } from '../support/random.js';
+import { CommandPlanner, type PlannedCommand, type PlannedRequest } from './commands.js';
 import { classifyAnswer, classifyError, retryDelayMs, type Outcome } from './retry-policy.js';
 
 /** A command's answer as the command service gives it. */

@@ -6,7 +6,8 @@
  */
 import { sleep } from '@dreamcatcher/service-kit';
 import { requestJson, signToken } from '../faults/api-client.js';
-import { CommandPlanner, seededRandom, type PlannedRequest } from '../faults/commands.js';
+import { CommandPlanner, type PlannedRequest } from '../faults/commands.js';
+import { seededRandom } from '../support/random.js';
 
 interface User {
   token: string;

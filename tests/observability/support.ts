@@ -5,20 +5,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SpanRecord } from '@dreamcatcher/service-kit/testing';
 import type { TestSystem } from '../support/system.js';
 
-/** A finished span as the kit's JSON-lines exporter writes it (services/kit/src/telemetry/span-records.ts). */
-export interface SpanRecord {
-  service: string;
-  name: string;
-  kind: string;
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  status: string;
-  attributes: Record<string, unknown>;
-  links: { traceId: string; spanId: string }[];
-}
+/** A finished span as the kit's JSON-lines exporter writes it. */
+export type { SpanRecord };
 
 export function readSpans(dir: string): SpanRecord[] {
   let files: string[];

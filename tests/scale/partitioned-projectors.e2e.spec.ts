@@ -10,7 +10,8 @@ import { partitionOf, readCheckpoints, readPartitionCheckpoints, selectProjectio
 import { eventually } from '@dreamcatcher/service-kit/testing';
 import { expect } from 'chai';
 import { consumedQueues, startCluster, type ScaleCluster } from './cluster.js';
-import { DreamWriter, runWorkload, seeded } from './workload.js';
+import { seededRandom } from '../support/random.js';
+import { DreamWriter, runWorkload } from './workload.js';
 
 const PROJECTIONS = ['dream_detail', 'user_activity', 'catalogue'];
 const PARTITIONS = 3;
@@ -94,7 +95,7 @@ describe('partitioned projectors: 3 replicas, 3 partitions, a concurrent workloa
     cluster.running.start(cluster.replica(1));
     await cluster.ready(cluster.replica(1));
     const trickle = new DreamWriter('hal');
-    const random = seeded(3);
+    const random = seededRandom(3);
     await eventually(
       async () => {
         const { nextExpectedRevision } = await cluster.store.appendToStream(trickle.streamId, [trickle.next(random, { personal: true })], { expectedRevision: trickle.revision });
@@ -153,7 +154,7 @@ describe('partitioned projectors: 3 replicas, 3 partitions, a concurrent workloa
     let writer: DreamWriter;
     do writer = new DreamWriter('gil');
     while (partitionOf(writer.streamId, PARTITIONS) !== 0);
-    const { position } = await cluster.store.appendToStream(writer.streamId, [writer.next(seeded(1), { personal: true })], { expectedRevision: 'no_stream' });
+    const { position } = await cluster.store.appendToStream(writer.streamId, [writer.next(seededRandom(1), { personal: true })], { expectedRevision: 'no_stream' });
     await eventually(
       async () => {
         const checkpoints = await readCheckpoints(cluster.pool);

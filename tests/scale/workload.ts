@@ -9,18 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { validateEvent, type EventDataByType, type EventType } from '@dreamcatcher/contracts';
 import { SubjectErasedError } from '@dreamcatcher/audit';
 import type { EventStore, EventToAppend } from '@dreamcatcher/event-store';
-
-/** mulberry32: small, fast and good enough to pick workload steps. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom } from '../support/random.js';
 
 const TAGS = ['ai', 'mobile', 'web', 'design', 'health', 'music', 'space', 'coding'];
 const STATUSES = ['idea', 'in_progress', 'completed'] as const;
@@ -107,7 +96,7 @@ export interface WorkloadOptions {
 
 /** Appends `events` events across the users' dreams from `writers` concurrent loops; returns the dreams. */
 export async function runWorkload(options: WorkloadOptions): Promise<DreamWriter[]> {
-  const random = seeded(options.seed);
+  const random = seededRandom(options.seed);
   const dreams = options.users.flatMap((user) => Array.from({ length: options.dreamsPerUser }, () => new DreamWriter(user)));
   const busy = new Set<DreamWriter>();
   let written = 0;

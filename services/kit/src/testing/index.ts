@@ -113,3 +113,4 @@ export async function closeVhostConnections(vhost: string): Promise<number> {
   return pids.length;
 }
 export { useInMemoryTracing, type InMemoryTracing } from './tracing.js';
+export type { SpanRecord } from '../telemetry/span-records.js';
