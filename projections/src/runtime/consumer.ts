@@ -92,7 +92,6 @@ interface Delivery {
 export class Projector {
   private buffer: Delivery[] = [];
   private channel: ConfirmChannel | undefined;
-  private consumerTag: string | undefined;
   private draining: Promise<void> | undefined;
   private readonly stopping = new AbortController();
   private readonly logger: Logger;
@@ -124,8 +123,10 @@ export class Projector {
     channel.on('error', (error: Error) => this.logger.warn('projector channel error', { error: error.message }));
     this.channel = channel;
     let first = true;
-    const { consumerTag } = await channel.consume(this.options.queue.queue, (message) => {
+    await channel.consume(this.options.queue.queue, (message) => {
       if (!message) return this.detach(channel);
+      // A channel being given up (see release) applies nothing more: closing it returns the delivery.
+      if (this.channel !== channel) return;
       // With single active consumer, a standby learns that it has become active by its first delivery.
       if (first && this.options.partition) this.logger.info('consuming', { queue: this.options.queue.queue });
       first = false;
@@ -133,29 +134,36 @@ export class Projector {
       this.buffer.push({ channel, message });
       this.kick();
     });
-    this.consumerTag = consumerTag;
   }
 
   /**
-   * Gives the queue up and subscribes again, after applying what was already delivered: with
-   * single active consumer the next consumer in line becomes the active one (see partitions/).
+   * Gives the queue up and subscribes again: with single active consumer the next consumer in
+   * line becomes the active one (see partitions/).
    */
   async resubscribe(connection: ChannelModel): Promise<void> {
-    const channel = this.channel;
-    if (!channel || this.stopping.signal.aborted) return;
-    if (this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
-    await this.draining;
-    await channel.close().catch(() => undefined);
+    if (!this.channel || this.stopping.signal.aborted) return;
+    await this.release();
     await this.attach(connection);
   }
 
-  /** Stops consuming and waits for the batch in progress; unacknowledged messages return to the queue. */
+  /** Stops consuming after the batch in progress; what was delivered and not applied returns to the queue. */
   async stop(): Promise<void> {
     this.stopping.abort();
+    await this.release();
+  }
+
+  /**
+   * Finishes the batch in progress and closes the channel, which returns every other delivery
+   * to the queue. Not `basic.cancel` first: with single active consumer the broker would make
+   * the next consumer active at once, while this one still applies what it holds, and the two
+   * would apply one partition out of order (a partition's checkpoint and the erasure barrier
+   * count on queue order). On close the broker returns the deliveries, in order, before it
+   * activates the next consumer.
+   */
+  private async release(): Promise<void> {
     const channel = this.channel;
-    if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
+    if (channel) this.detach(channel);
     await this.draining;
-    this.buffer = [];
     await channel?.close().catch(() => undefined);
   }
 

@@ -4,12 +4,13 @@
  * returns — through a rolling update, one replica would end up with every partition. So each
  * replica holds a PostgreSQL session lock for each partition that is its own while it runs,
  * and a replica that finds itself active on someone else's partition checks that lock every
- * `intervalMs`: when it is held (the partition's own replica is back), it applies what it has,
+ * `intervalMs`: when it is held (the partition's own replica is back), it finishes its batch,
  * gives the queue up and queues up again behind the others, so the broker hands the partition
  * to the next consumer in line; repeated by every peer, that ends at the own replica. While
- * nobody holds the lock, the peer keeps the partition. Correctness never depends on this:
- * any replica may apply any partition (the partition lock, stream trackers and gap refetch
- * see to that); it only spreads the work.
+ * nobody holds the lock, the peer keeps the partition. Correctness never depends on where a
+ * partition is applied (the partition lock, stream trackers and gap refetch see to that),
+ * only on one consumer at a time applying it in queue order, which giving it up keeps (see the
+ * projector's `release`); this only spreads the work.
  */
 import pg from 'pg';
 import type { ChannelModel, Logger } from '@dreamcatcher/service-kit';
