@@ -1,9 +1,11 @@
 /**
  * Three replicas of a partitioned projector (3 partitions of dream_detail, user_activity and
  * catalogue), each a real process, under concurrent writers with erasures mid-run; one
- * replica is killed halfway and started again later, and gets its partition back. Throughout, a projection's checkpoint must be exact (every event
- * up to it applied: what read-your-writes waits on); at the end its partitions, its stream
- * trackers and a rebuild (`rebuild --verify`) must agree with the store.
+ * replica is killed, started again while the writers go on, and gets its partition back from
+ * the peer that took it over, just before the second erasure. Throughout, a projection's
+ * checkpoint must be exact (every event up to it applied: what read-your-writes waits on); at
+ * the end its partitions, its stream trackers and a rebuild (`rebuild --verify`) must agree
+ * with the store.
  */
 import { eraseSubject } from '@dreamcatcher/audit';
 import { partitionOf, readCheckpoints, readPartitionCheckpoints, selectProjections, verifyProjections } from '@dreamcatcher/projections';
@@ -59,6 +61,7 @@ describe('partitioned projectors: 3 replicas, 3 partitions, a concurrent workloa
     const erased = new Set<string>();
     const exactChecks: bigint[] = [];
     let killed = false;
+    let linesBefore = 0;
     await runWorkload({
       store: cluster.store,
       users: USERS,
@@ -77,6 +80,12 @@ describe('partitioned projectors: 3 replicas, 3 partitions, a concurrent workloa
           await cluster.running.kill(cluster.replica(1));
           killed = true;
         }
+        if (written === 1_500) {
+          // Back while the writers go on: the hand-back of its partition overlaps writes and the next erasure.
+          linesBefore = (cluster.logs.get(cluster.replica(1)) ?? []).length;
+          cluster.running.start(cluster.replica(1));
+          await cluster.ready(cluster.replica(1));
+        }
         if (written % 300 === 0) {
           for (const projection of PROJECTIONS) {
             const checkpoint = await checkExact(cluster, projection);
@@ -87,13 +96,10 @@ describe('partitioned projectors: 3 replicas, 3 partitions, a concurrent workloa
     });
     expect(killed).to.equal(true);
 
-    // The killed replica comes back and stands by on its own partition; the peer that took it
-    // over gives it back as soon as it sees the replica running (a trickle of events keeps the
-    // partitions busy meanwhile, as a live system would).
-    const linesBefore = (cluster.logs.get(cluster.replica(1)) ?? []).length;
+    // The restarted replica stood by on its own partition; the peer that took it over gives it
+    // back as soon as it sees the replica running and the partition busy (a trickle of events
+    // keeps the partitions busy from here on, as a live system would).
     const ownAgain = () => new Set(consumedQueues((cluster.logs.get(cluster.replica(1)) ?? []).slice(linesBefore)).filter((queue) => queue.endsWith('.p1'))).size;
-    cluster.running.start(cluster.replica(1));
-    await cluster.ready(cluster.replica(1));
     const trickle = new DreamWriter('hal');
     const random = seededRandom(3);
     await eventually(
