@@ -9,6 +9,7 @@ import {
   ServiceUnavailableError,
   ValidationError,
 } from '@dreamcatcher/service-kit/errors';
+import { answerRefusedUpload } from './refused-upload.js';
 
 /** What body-parser attaches to the errors it raises. */
 interface ParserError extends Error {
@@ -85,6 +86,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.setHeader('Retry-After', String((known as RateLimitedError).retryAfterSeconds));
     }
     if (known.status === 401) res.setHeader('WWW-Authenticate', 'Bearer, ApiKey');
+    if (known instanceof PayloadTooLargeError) return answerRefusedUpload(req, res, known.status, errorBody(known));
     res.status(known.status).json(errorBody(known));
   };
 }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { request, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
@@ -66,6 +66,32 @@ describe('gateway: request bodies', () => {
       });
       expect(answer).to.match(/^HTTP\/1\.1 413/).and.match(/payload_too_large/);
       expect(Date.now() - started).to.be.below(2_000);
+    });
+
+    // A client uploading over a slower link than loopback: it is still sending, a piece per
+    // turn of the event loop, when the answer comes, and reads it only once it has sent all.
+    const postLarge = (bytes: number) =>
+      new Promise<number>((resolve, reject) => {
+        const { port } = new URL(url);
+        const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/x', agent: false, headers: { 'content-type': 'application/json', 'content-length': bytes } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        const piece = Buffer.alloc(64 * 1024, 0x20);
+        const sendFrom = (sent: number): void => {
+          if (sent >= bytes) return void req.end();
+          req.write(piece.subarray(0, Math.min(piece.length, bytes - sent)));
+          setImmediate(() => sendFrom(sent + piece.length));
+        };
+        sendFrom(0);
+      });
+
+    it('lets a client finish sending a refused body, so that it reads the 413 every time', async () => {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        expect(await postLarge(2 * 1024 * 1024), `2 MB, attempt ${attempt}`).to.equal(413);
+        expect(await postLarge(12 * 1024 * 1024), `12 MB, attempt ${attempt}`).to.equal(413);
+      }
     });
 
     it('refuses bytes that are not UTF-8 with 400 instead of replacing them', async () => {

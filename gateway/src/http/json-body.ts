@@ -6,9 +6,9 @@
  *   `implement` needs none, so nothing would even fail); and JSON between systems is UTF-8
  *   (RFC 8259), so `charset=utf-7` or `utf-16`, which the parser would otherwise decode,
  *   are refused too.
- * - A body declared larger than the limit is a 413 before a byte of it is read, and the
- *   connection is closed: the parser would first read it all (or wait for it) to keep the
- *   connection usable.
+ * - A body declared larger than the limit is a 413 before a byte of it is read; the
+ *   connection is closed once the client has finished sending (refused-upload.ts), so that
+ *   it reads the answer instead of a reset.
  * - Bytes that are not UTF-8 are a 400, not silently replaced by U+FFFD.
  * - Strings (keys included) holding NUL or an unpaired surrogate are a 400 listing where:
  *   JSON can carry them as `\u0000` and `\ud800`, but PostgreSQL's text and jsonb cannot,
@@ -76,11 +76,8 @@ function hasBody(headers: { 'content-length'?: string; 'transfer-encoding'?: str
 export function jsonBody(limitBytes: number): RequestHandler[] {
   return [
     (req, res, next) => {
-      // Declared too large: refuse at once and close, rather than read (or wait for) the whole body first, as the parser does.
-      if (Number(req.headers['content-length']) > limitBytes) {
-        res.setHeader('Connection', 'close');
-        throw new PayloadTooLargeError();
-      }
+      // Declared too large: refuse at once, rather than read (or wait for) the whole body first, as the parser does.
+      if (Number(req.headers['content-length']) > limitBytes) throw new PayloadTooLargeError();
       if (hasBody(req.headers) && (!req.is(JSON_TYPES) || !declaresUtf8(req.headers['content-type']))) {
         throw new AppError(415, 'unsupported_media_type', 'Request bodies must be JSON in UTF-8 (Content-Type: application/json)');
       }

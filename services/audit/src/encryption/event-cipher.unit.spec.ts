@@ -108,7 +108,11 @@ describe('personal fields of events', () => {
     const event: EventToAppend = { id: '0b8f9c6e-2d4a-4e1b-9c3f-7a6d5e4b3c21', type: 'ImplementationRequested', data: { dreamId: 'd', notes: 'call me' }, metadata };
     const encrypted = encryptEvent(event, STREAM, 'user-1', key);
     const notes = (encrypted.data as { notes: string }).notes;
-    const swapped = { ...encrypted, data: { dreamId: 'd', notes: notes.slice(0, -2) + (notes.endsWith('AA') ? 'AB' : 'AA') } };
+    // Flip one bit of the sealed bytes: editing the base64 text could touch only its padding bits.
+    const colon = notes.lastIndexOf(':') + 1;
+    const sealed = Buffer.from(notes.slice(colon), 'base64url');
+    sealed[sealed.length - 1]! ^= 1;
+    const swapped = { ...encrypted, data: { dreamId: 'd', notes: notes.slice(0, colon) + sealed.toString('base64url') } };
     const read = decryptEvent(recorded(swapped), () => key);
     expect(read.data).to.deep.equal({ dreamId: 'd', notes: '[erased]' });
     expect(read.metadata.unreadableFields).to.deep.equal(['/notes']);
