@@ -21,6 +21,8 @@ export interface HardenedGateway {
   /** e.g. http://127.0.0.1:PORT/api/v1 */
   api: string;
   url: string;
+  /** Its ops port: /ready and /metrics. */
+  opsUrl: string;
   /** The identity provider's key pair: what a real token is signed with. */
   privateKey: CryptoKey;
   publicJwk: JWK;
@@ -41,7 +43,9 @@ export async function startHardenedGateway(system: TestSystem): Promise<Hardened
 
   const shared = system.running.plan.find((service) => service.name === 'gateway')!;
   const port = await freePort();
+  const opsPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const opsUrl = `http://127.0.0.1:${opsPort}`;
   const plan = [
     {
       name: 'gateway-hardened',
@@ -49,6 +53,7 @@ export async function startHardenedGateway(system: TestSystem): Promise<Hardened
       env: {
         ...shared.env,
         PORT: String(port),
+        OPS_PORT: String(opsPort),
         JWT_JWKS_URL: jwksUrl,
         JWT_ISSUER: ISSUER,
         JWT_AUDIENCE: AUDIENCE,
@@ -57,6 +62,7 @@ export async function startHardenedGateway(system: TestSystem): Promise<Hardened
         LOG_LEVEL: 'warn',
       },
       url,
+      opsUrl,
     },
   ];
   const output: string[] = [];
@@ -74,6 +80,7 @@ export async function startHardenedGateway(system: TestSystem): Promise<Hardened
   return {
     api: `${url}/api/v1`,
     url,
+    opsUrl,
     privateKey,
     publicJwk,
     token: (sub, roles = ['user']) =>
