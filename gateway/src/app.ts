@@ -14,7 +14,7 @@ import { erasureRoutes } from './audit/erasure-route.js';
 import { apiKeyRoutes } from './auth/api-key-routes.js';
 import { principalForApiKey } from './auth/api-keys.js';
 import type { VerifyToken } from './auth/jwt.js';
-import { createAuthenticator, identify, type Authenticator } from './auth/middleware.js';
+import { createAuthenticator, identify, noStoreWhenAuthenticated, type Authenticator } from './auth/middleware.js';
 import type { GatewayConfig } from './config.js';
 import type { CommandServiceClient } from './dreams/command-client.js';
 import { commandRoutes } from './dreams/command-routes.js';
@@ -130,6 +130,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
   app.use(corsFor(settings.corsOrigins));
   app.use(identify(authenticator));
+  app.use(noStoreWhenAuthenticated);
   app.use(rateLimit(buckets));
   app.use(...jsonBody(settings.bodyLimitBytes));
   const api = express.Router();
