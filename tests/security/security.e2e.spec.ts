@@ -11,6 +11,7 @@ import { bodyCases, rateLimitCases } from './abuse-cases.js';
 import { apiKeyCases, roleCases, tokenCases } from './auth-cases.js';
 import { securityContext, type SecurityContext } from './context.js';
 import { startHardenedGateway, type HardenedGateway } from './hardened-gateway.js';
+import { hardeningCases } from './hardening-cases.js';
 import { injectionCases } from './injection-cases.js';
 import { isolationCases } from './isolation-cases.js';
 
@@ -46,5 +47,6 @@ describe('security: attacks on the gateway of the running system', function () {
   area('gives no role more than it holds', roleCases, 'role escalation');
   area('takes every filter as data, never as SQL', injectionCases, 'SQL injection');
   area('refuses oversized bodies and heads, and cuts off slow senders', bodyCases, 'oversized and slow bodies');
+  area('keeps operations private and configuration strict', hardeningCases, 'hardening');
   area('cannot be talked out of its rate limit', rateLimitCases, 'rate-limit bypass');
 });
