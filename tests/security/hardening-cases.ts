@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
+import { eventually } from '@dreamcatcher/service-kit/testing';
 import { commandLine } from '../../scripts/system.mjs';
 import { send } from '../fuzz/raw-http.js';
 import { scrape, valueOf } from '../observability/support.js';
@@ -78,8 +79,11 @@ async function opsCases(ctx: SecurityContext): Promise<void> {
     return { passed: ready.status === 200 && metrics.status === 200 && metrics.text.includes('http_requests_total'), actual: `${ready.status}, ${metrics.status}` };
   });
   const commandOps = system.running.opsUrl('command')!;
-  await report.check(AREA, `a burst of ${READY_BURST} /ready calls (concurrency 100)`, 'at most 3 /ready checks reach the command service', async () => {
+  await report.check(AREA, `a burst of ${READY_BURST} /ready calls (concurrency 100)`, 'one round of checks per second at most reaches the command service', async () => {
     const readyChecks = async () => valueOf(await scrape(commandOps), 'http_requests_total', { route: '/ready' });
+    // Control: once the last round has aged out, a lone /ready does reach the command service.
+    const idle = await readyChecks();
+    await eventually(async () => (await send({ method: 'GET', url: `${system.gatewayOpsUrl}/ready` }), (await readyChecks()) > idle), { what: 'a /ready call to reach the command service', timeoutMs: 10_000 });
     const before = await readyChecks();
     const started = Date.now();
     let next = 0;
@@ -94,9 +98,8 @@ async function opsCases(ctx: SecurityContext): Promise<void> {
     );
     const ms = Date.now() - started;
     const reached = (await readyChecks()) - before;
-    // One round per second of the burst at most, plus the round in flight when it began.
-    const bound = Math.min(3, Math.ceil(ms / 1_000) + 1);
-    return { passed: reached <= bound && statuses.every((status) => status === 200), actual: `${reached} checks reached it in ${ms} ms; statuses ${[...new Set(statuses)].join(',')}` };
+    const bound = Math.ceil(ms / 1_000);
+    return { passed: reached <= bound && statuses.every((status) => status === 200), actual: `${reached} reached it in ${ms} ms (a lone call did); statuses ${[...new Set(statuses)].join(',')}` };
   });
 }
 
