@@ -21,13 +21,12 @@ export class DeadlineExceededError extends AppError {
 }
 
 /**
- * The deadline a request's header sets, counted from `now` (when the request arrived);
- * no header, or one that is not a positive whole number of milliseconds, sets none.
+ * The deadline a request's header sets, counted from `now`; 0 means the caller has given up
+ * already. No header, or one that is not a whole number of milliseconds, sets none.
  */
 export function deadlineFrom(header: string | undefined, now: () => number = performance.now.bind(performance)): Deadline | undefined {
   if (header === undefined || !/^\d{1,9}$/.test(header.trim())) return undefined;
   const ms = Math.min(Number(header), MAX_REQUEST_TIMEOUT_MS);
-  if (ms < 1) return undefined;
   const end = now() + ms;
   return { passed: () => now() >= end };
 }
