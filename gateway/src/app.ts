@@ -24,7 +24,7 @@ import type { ReadModels } from './dreams/read-models.js';
 import { syncSessionRoutes } from './dreams/sync-session-route.js';
 import { errorHandler, routeNotFound } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
-import { rateLimit } from './http/rate-limit.js';
+import { chargeExtra, rateLimit } from './http/rate-limit.js';
 import { TokenBuckets } from './http/token-bucket.js';
 import { requestContext } from './http/request-context.js';
 import { API_PREFIX, mountRoutes, type RouteSpec } from './http/routes.js';
@@ -107,7 +107,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   const routes: RouteSpec[] = [
     ...commandRoutes(commands),
-    ...syncSessionRoutes(commands),
+    ...syncSessionRoutes(commands, chargeExtra(buckets)),
     ...queryRoutes(readModels, watch, settings.readYourWritesTimeoutMs),
     ...historyRoutes(deps.audit),
     ...auditRoutes(deps.audit, logger),

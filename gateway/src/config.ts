@@ -23,6 +23,8 @@ export interface GatewayConfig extends CommonConfig, AuditConfig {
   jwt: JwtConfig;
   commandServiceUrl: string;
   commandServiceToken: string;
+  /** How long the gateway waits for the command service; the service is told, and stops when it passes. */
+  commandTimeoutMs: number;
   corsOrigins: string[];
   /** Largest request body, in bytes. */
   bodyLimitBytes: number;
@@ -84,6 +86,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     jwt: readJwt(env),
     commandServiceUrl: env.url('COMMAND_SERVICE_URL', 'http://127.0.0.1:8081', ['http', 'https']).replace(/\/+$/, ''),
     commandServiceToken: env.secret('COMMAND_SERVICE_TOKEN', { developmentDefault: DEVELOPMENT_COMMAND_SERVICE_TOKEN }),
+    commandTimeoutMs: env.int('COMMAND_TIMEOUT_MS', 15_000, { min: 100, max: 600_000 }),
     corsOrigins: env.list('CORS_ORIGINS', []),
     bodyLimitBytes: bodyLimitBytes ?? 1024 * 1024,
     rateLimitPerMinute: env.int('RATE_LIMIT_PER_MINUTE', 1200, { min: 1 }),

@@ -85,7 +85,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
 
     const metrics = createMetricsRegistry('gateway');
     const readModels = projectionReadModels(pool);
-    const commands = createCommandClient({ baseUrl: config.commandServiceUrl, token: config.commandServiceToken });
+    const commands = createCommandClient({ baseUrl: config.commandServiceUrl, token: config.commandServiceToken, timeoutMs: config.commandTimeoutMs });
     // Every projection's lag, so that one scrape of the gateway shows whether the hub reads fresh data.
     projectionLagGauges(
       metrics,

@@ -3,7 +3,7 @@
  * tokens from a JWKS (RS256 keys published by a local identity provider) with issuer and
  * audience checked, a low rate limit and a short request deadline, so that the security
  * suite can try what only that configuration refuses. It shares the system's database and
- * command service.
+ * command service. `env` overrides its settings, for cases that need other limits.
  */
 import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
@@ -31,7 +31,7 @@ export interface HardenedGateway {
   stop(): Promise<void>;
 }
 
-export async function startHardenedGateway(system: TestSystem): Promise<HardenedGateway> {
+export async function startHardenedGateway(system: TestSystem, env: Record<string, string> = {}): Promise<HardenedGateway> {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const publicJwk = { ...(await exportJWK(publicKey)), kid: KEY_ID, alg: 'RS256', use: 'sig' };
   const jwks: Server = createServer((_req, res) => {
@@ -60,6 +60,7 @@ export async function startHardenedGateway(system: TestSystem): Promise<Hardened
         RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
         REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
         LOG_LEVEL: 'warn',
+        ...env,
       },
       url,
       opsUrl,

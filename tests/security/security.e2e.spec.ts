@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import type { TestSystem } from '../support/system.js';
 import { gatewaySystem } from '../e2e/gateway-system.js';
 import { bodyCases, rateLimitCases } from './abuse-cases.js';
+import { amplificationCases } from './amplification-cases.js';
 import { apiKeyCases, roleCases, tokenCases } from './auth-cases.js';
 import { securityContext, type SecurityContext } from './context.js';
 import { startHardenedGateway, type HardenedGateway } from './hardened-gateway.js';
@@ -49,4 +50,5 @@ describe('security: attacks on the gateway of the running system', function () {
   area('refuses oversized bodies and heads, and cuts off slow senders', bodyCases, 'oversized and slow bodies');
   area('keeps operations private and configuration strict', hardeningCases, 'hardening');
   area('cannot be talked out of its rate limit', rateLimitCases, 'rate-limit bypass');
+  area('cannot amplify one request into unbounded work', amplificationCases, 'amplification');
 });

@@ -6,6 +6,7 @@ import { isCommandType, validateCommand } from '@dreamcatcher/contracts';
 import type { CommandType } from '@dreamcatcher/contracts';
 import { AppError, ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
 import { parsePosition } from '@dreamcatcher/event-store';
+import type { Deadline } from './deadline.js';
 
 /** Who sends the command, and the request's tracing context. */
 export interface RequestMetadata {
@@ -24,6 +25,8 @@ export interface CommandRequest {
   idempotencyKey?: string | undefined;
   /** If-Match: the revision the caller saw (decimal string or bigint). */
   expectedRevision?: string | bigint | undefined;
+  /** Past it, the command is not run (503 `deadline_exceeded`). */
+  deadline?: Deadline | undefined;
 }
 
 export interface ValidRequest {
