@@ -8,7 +8,8 @@
  * - without, nothing the caller saw is at stake: reload and decide again, which is safe
  *   because the decider re-checks every rule on the fresh state; bounded, with jittered
  *   backoff, then 409.
- * With If-Match and a stream already elsewhere, 412 at once, without deciding.
+ * With If-Match and a stream already elsewhere, 412 at once, without deciding; but only
+ * after ownership is checked, so another user's (or a missing) dream is a 404 first.
  *
  * Before deciding, the loaded events are searched for ones this command caused
  * (causationId = command id). Command ids are derived from the idempotency key, so finding
@@ -17,7 +18,7 @@
  */
 import { ConflictError, PreconditionFailedError } from '@dreamcatcher/service-kit/errors';
 import { backoffDelay, sleep } from '@dreamcatcher/service-kit';
-import { dreamDecider, dreamStreamId, type Dream, type RecordedDreamEvent } from '@dreamcatcher/domain';
+import { checkAccess, dreamDecider, dreamStreamId, type Dream, type RecordedDreamEvent } from '@dreamcatcher/domain';
 import { formatPosition, WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '@dreamcatcher/event-store';
 import type { CreatedIds, PreparedCommand } from './prepare-command.js';
 import { dataSubject, prepareEvents, type CommandContext } from './prepare-events.js';
@@ -63,10 +64,12 @@ export async function executeCommand(
     const own = recorded.filter((event) => event.metadata.causationId === context.commandId);
     if (own.length) return { ...answer(prepared, own), appended: 0 };
 
+    const state = fold(recorded);
+    // Before If-Match: a 412 would tell someone else's dream exists, and its revision.
+    checkAccess(prepared.command, state);
     const current = recorded.at(-1)?.revision ?? -1n;
     if (expectedRevision !== undefined && expectedRevision !== current) throw staleRevision(prepared.dreamId, expectedRevision, current);
 
-    const state = fold(recorded);
     const decided = dreamDecider.decide(prepared.command, state);
     if (decided.length === 0) return { result: noChange(prepared, recorded), created: false, appended: 0 };
 
