@@ -16,10 +16,10 @@
  * them means an earlier attempt of this very request appended and then failed to store its
  * answer (a crash); the answer is rebuilt from those events and nothing is appended again.
  */
-import { ConflictError, PreconditionFailedError } from '@dreamcatcher/service-kit/errors';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '@dreamcatcher/service-kit/errors';
 import { backoffDelay, sleep } from '@dreamcatcher/service-kit';
 import { checkAccess, dreamDecider, dreamStreamId, type Dream, type RecordedDreamEvent } from '@dreamcatcher/domain';
-import { formatPosition, WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '@dreamcatcher/event-store';
+import { formatPosition, StreamIdCollisionError, WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '@dreamcatcher/event-store';
 import type { CreatedIds, PreparedCommand } from './prepare-command.js';
 import { dataSubject, prepareEvents, type CommandContext } from './prepare-events.js';
 
@@ -79,6 +79,8 @@ export async function executeCommand(
       const stored = events.map((event, index) => ({ type: event.type, ...appended.events[index]! }));
       return { ...answer(prepared, stored), appended: events.length };
     } catch (error) {
+      // Ids enter canonical, so only a writer that bypassed that gets here: the dream is another spelling's.
+      if (error instanceof StreamIdCollisionError) throw new NotFoundError('Dream not found');
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       options.onConflict?.();
       if (expectedRevision !== undefined) throw staleRevision(prepared.dreamId, expectedRevision, error.actual);
