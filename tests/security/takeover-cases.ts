@@ -66,8 +66,9 @@ export async function takeoverCases(ctx: SecurityContext): Promise<void> {
     });
   }
 
-  await report.check(AREA, 'an API key for a user id holding a lone surrogate', '400', async () => {
-    const reply = await ctx.call('POST', '/admin/api-keys', { token: ctx.admin.token, body: { userId: `mallory\ud800${run}`, name: 'probe' } });
-    return statusIs(reply.status, 400);
+  await report.check(AREA, 'admin routes naming a user id that holds NUL', '400 (API key, erasure)', async () => {
+    const key = await ctx.call('POST', '/admin/api-keys', { token: ctx.admin.token, body: { userId: `mallory\u0000${run}`, name: 'probe' } });
+    const erase = await ctx.call('POST', `/admin/users/${encodeURIComponent(`mallory\u0000${run}`)}/erase`, { token: ctx.admin.token });
+    return { passed: key.status === 400 && erase.status === 400, actual: `API key ${key.status}, erasure ${erase.status}` };
   });
 }
