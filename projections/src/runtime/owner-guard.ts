@@ -8,7 +8,7 @@
  * stream `dream-<id>` has been projected, an event of any other spelling is refused as
  * foreign, never applied, and dead-lettered by the consumer (kind `foreign_stream`).
  */
-import { dreamIdOfStream } from './events.js';
+import { dreamIdOfStream, dreamStreamOf } from './events.js';
 
 /** An event of a stream that names, in another spelling, a dream another stream holds. */
 export class ForeignStreamError extends Error {
@@ -26,7 +26,7 @@ export class ForeignStreamError extends Error {
 export function canonicalSpelling(streamId: string): string | undefined {
   const dreamId = dreamIdOfStream(streamId);
   if (dreamId === undefined) return undefined;
-  const canonical = `dream-${dreamId}`;
+  const canonical = dreamStreamOf(dreamId);
   return canonical === streamId ? undefined : canonical;
 }
 
