@@ -41,6 +41,12 @@ export async function takeoverCases(ctx: SecurityContext): Promise<void> {
     return { passed, actual: `import ${taken.status}, her edit ${edit.status}, her read ${hers.status}${hers.json?.title === title ? '' : ' (not her title)'}, his reads ${his.map((r) => r.status).join('/')}${hisLeaks ? `, ${hisLeaks} leak(s)` : ''}` };
   });
 
+  await report.check(AREA, 'bob imports her dream id in upper case through a sync session', 'item 404, as for any other user', async () => {
+    const session = await ctx.call('POST', '/sync-sessions', { token: bob.token, body: { items: [{ idempotencyKey: `sec-${randomUUID()}`, command: { type: 'ImportDream', data: { dream: { id: upper, title: 'Mine now' } } } }] } });
+    const item = session.json?.items?.[0];
+    return { passed: session.status === 200 && item?.status === 404 && !leaks(session), actual: `${session.status}, item ${item?.status}` };
+  });
+
   await report.check(AREA, 'bob edits her dream with If-Match', '404 as for a missing dream, no revision', async () => {
     const patch = (id: string) => ctx.call('PATCH', `/dreams/${id}`, { token: bob.token, headers: { 'if-match': '"0"' }, body: { title: 'Probing revisions' } });
     const [theirs, none] = [await patch(dreamId), await patch(missing)];
