@@ -15,6 +15,7 @@ import { startHardenedGateway, type HardenedGateway } from './hardened-gateway.j
 import { hardeningCases } from './hardening-cases.js';
 import { injectionCases } from './injection-cases.js';
 import { isolationCases } from './isolation-cases.js';
+import { takeoverCases } from './takeover-cases.js';
 
 describe('security: attacks on the gateway of the running system', function () {
   this.timeout(180_000);
@@ -51,4 +52,5 @@ describe('security: attacks on the gateway of the running system', function () {
   area('keeps operations private and configuration strict', hardeningCases, 'hardening');
   area('cannot be talked out of its rate limit', rateLimitCases, 'rate-limit bypass');
   area('cannot amplify one request into unbounded work', amplificationCases, 'amplification');
+  area('cannot take over a dream by the case of its id, nor learn it exists', takeoverCases, 'takeover');
 });

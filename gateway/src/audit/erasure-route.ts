@@ -14,18 +14,18 @@
 import type { Request, RequestHandler } from 'express';
 import { eraseKnownSubject } from '@dreamcatcher/audit';
 import type { Logger } from '@dreamcatcher/service-kit';
-import { NotFoundError } from '@dreamcatcher/service-kit/errors';
+import { userIdProblem } from '@dreamcatcher/contracts';
+import { NotFoundError, ValidationError } from '@dreamcatcher/service-kit/errors';
 import { principalOf, requireAuth } from '../auth/middleware.js';
 import type { RouteSpec } from '../http/routes.js';
 import type { AuditAccess } from './audit-access.js';
 
-// User ids are token subjects (`sub`), as long as event metadata allows.
-const USER_ID = /^[^\s]{1,200}$/;
-
+// User ids are token subjects (`sub`); one that no token could carry is a malformed request.
 function userParam(req: Request): string {
   const value = req.params.id;
-  if (typeof value !== 'string' || !USER_ID.test(value)) throw new NotFoundError('No such user');
-  return value;
+  const problem = userIdProblem(value);
+  if (problem) throw new ValidationError('Invalid user id', [{ path: '/params/id', message: problem }]);
+  return value as string;
 }
 
 function eraseHandler({ store, keys }: AuditAccess, logger: Logger): RequestHandler {

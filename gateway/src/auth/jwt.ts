@@ -6,20 +6,24 @@
  * algorithm confusion (an HS256 token "signed" with a public RSA key).
  */
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import { isUserId } from '@dreamcatcher/contracts';
 import { ServiceUnavailableError, UnauthorizedError } from '@dreamcatcher/service-kit/errors';
 import type { JwtConfig } from '../config.js';
 import { isRole, type Principal, type Role } from './roles.js';
 
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 const CLOCK_TOLERANCE_SECONDS = 5;
-const MAX_USER_ID_LENGTH = 200;
 
 export type VerifyToken = (token: string) => Promise<Principal>;
 
-/** The principal a verified token names: `sub`, and `roles` (default `['user']`; unknown roles are dropped). */
+/**
+ * The principal a verified token names: `sub`, and `roles` (default `['user']`; unknown roles
+ * are dropped). A `sub` that is not storable text (NUL, a lone surrogate, controls) is refused:
+ * a store would fail on it or keep another user's id in its place.
+ */
 export function principalFromClaims(payload: JWTPayload): Principal {
   const { sub, roles } = payload;
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_USER_ID_LENGTH) throw new UnauthorizedError('Token has no valid subject');
+  if (!isUserId(sub)) throw new UnauthorizedError('Token has no valid subject');
   if (roles === undefined) return { userId: sub, roles: ['user'], via: 'jwt' };
   if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) throw new UnauthorizedError('Token roles must be a list of strings');
   return { userId: sub, roles: [...new Set(roles.filter(isRole))] as Role[], via: 'jwt' };

@@ -30,7 +30,7 @@ import { applyBatch, type BatchResult, type StreamReader } from './apply-batch.j
 import { lockProjection } from './checkpoints.js';
 import { deadLetterHeaders } from './dead-letters.js';
 import { decodeEnvelope } from './events.js';
-import { isTransient, StoppedError } from './failures.js';
+import { isRefused, isTransient, messageFailureKind, StoppedError } from './failures.js';
 import type { FailureKind, ProjectorMetrics } from './metrics.js';
 import { READ_MODELS_SCHEMA } from './names.js';
 import type { ProjectionPartition } from './partitions/partition.js';
@@ -235,8 +235,8 @@ export class Projector {
         return;
       } catch (error) {
         if (error instanceof StoppedError) throw error;
-        this.failed('message');
-        if (attempt >= attempts) return this.deadLetter(channel, item.message, error as Error, attempt);
+        this.failed(messageFailureKind(error));
+        if (attempt >= attempts || isRefused(error)) return this.deadLetter(channel, item.message, error as Error, attempt);
         await sleep(backoffDelay(attempt - 1, initialDelayMs, maxDelayMs), this.stopping.signal);
       }
     }

@@ -9,17 +9,18 @@
  *   because the decider re-checks every rule on the fresh state; bounded, with jittered
  *   backoff, then 409. The conflict also drops the stream's cache entry, so the next
  *   attempt reads the stream whole.
- * With If-Match and a stream already elsewhere, 412 at once, without deciding.
+ * With If-Match and a stream already elsewhere, 412 at once, without deciding; but only
+ * after ownership is checked, so another user's (or a missing) dream is a 404 first.
  *
  * Before deciding, the stream's events are searched for ones this command caused
  * (causationId = command id). Command ids are derived from the idempotency key, so finding
  * them means an earlier attempt of this very request appended and then failed to store its
  * answer (a crash); the answer is rebuilt from those events and nothing is appended again.
  */
-import { ConflictError, PreconditionFailedError } from '@dreamcatcher/service-kit/errors';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '@dreamcatcher/service-kit/errors';
 import { backoffDelay, sleep } from '@dreamcatcher/service-kit';
-import { dreamDecider, dreamStreamId } from '@dreamcatcher/domain';
-import { formatPosition, WrongExpectedRevisionError } from '@dreamcatcher/event-store';
+import { checkAccess, dreamDecider, dreamStreamId } from '@dreamcatcher/domain';
+import { formatPosition, StreamIdCollisionError, WrongExpectedRevisionError } from '@dreamcatcher/event-store';
 import { loadStream, type LoadedStream, type StreamSource } from '../streams/load-stream.js';
 import type { CreatedIds, PreparedCommand } from './prepare-command.js';
 import { dataSubject, prepareEvents, type CommandContext } from './prepare-events.js';
@@ -64,10 +65,12 @@ export async function executeCommand(
     const own = loaded.causedBy(context.commandId);
     if (own.length) return { ...answer(prepared, own), appended: 0 };
 
+    const { state } = loaded;
+    // Before If-Match: a 412 would tell someone else's dream exists, and its revision.
+    checkAccess(prepared.command, state);
     const current = loaded.revision;
     if (expectedRevision !== undefined && expectedRevision !== current) throw staleRevision(prepared.dreamId, expectedRevision, current);
 
-    const { state } = loaded;
     const decided = dreamDecider.decide(prepared.command, state);
     if (decided.length === 0) return { result: noChange(prepared, loaded), created: false, appended: 0 };
 
@@ -77,6 +80,8 @@ export async function executeCommand(
       const stored = events.map((event, index) => ({ type: event.type, ...appended.events[index]! }));
       return { ...answer(prepared, stored), appended: events.length };
     } catch (error) {
+      // Ids enter canonical, so only a writer that bypassed that gets here: the dream is another spelling's.
+      if (error instanceof StreamIdCollisionError) throw new NotFoundError('Dream not found');
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       options.cache?.delete(streamId);
       options.onConflict?.();

@@ -2,7 +2,7 @@
  * The command request as the gateway (or an in-process caller) sends it, checked before
  * anything else happens. Every problem is reported at once as a 400.
  */
-import { isCommandType, validateCommand } from '@dreamcatcher/contracts';
+import { canonicalIds, isCommandType, userIdProblem, validateCommand } from '@dreamcatcher/contracts';
 import type { CommandType } from '@dreamcatcher/contracts';
 import { AppError, ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
 import { parsePosition } from '@dreamcatcher/event-store';
@@ -59,7 +59,8 @@ export function metadataViolations(metadata: unknown, prefix = '/metadata'): Vio
   if (!isObject(metadata)) return [{ path: prefix, message: 'must be an object with userId and roles' }];
   const violations: Violation[] = [];
   const { userId, roles, correlationId, traceparent, tracestate } = metadata;
-  if (typeof userId !== 'string' || userId.length === 0 || userId.length > 200) violations.push({ path: `${prefix}/userId`, message: 'must be a string of 1 to 200 characters' });
+  const userIdViolation = userIdProblem(userId);
+  if (userIdViolation) violations.push({ path: `${prefix}/userId`, message: userIdViolation });
   if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) violations.push({ path: `${prefix}/roles`, message: 'must be an array of strings' });
   if (correlationId !== undefined && (typeof correlationId !== 'string' || !CORRELATION_ID.test(correlationId))) {
     violations.push({ path: `${prefix}/correlationId`, message: 'must be 1 to 200 printable ASCII characters without spaces' });
@@ -103,7 +104,8 @@ export function validateRequest(request: CommandRequest, correlationId: string):
   const traced = typeof traceparent === 'string' && TRACEPARENT.test(traceparent);
   return {
     type: request.type,
-    data: request.data,
+    // One spelling per id from here on: an upper-case UUID would name another stream.
+    data: canonicalIds(request.data),
     metadata: {
       userId,
       roles,
