@@ -12,7 +12,7 @@ import type { AuditAccess } from './audit/audit-access.js';
 import { auditRoutes } from './audit/audit-routes.js';
 import { erasureRoutes } from './audit/erasure-route.js';
 import { apiKeyRoutes } from './auth/api-key-routes.js';
-import { API_KEY_REVOCATIONS_CHANNEL, principalForApiKey } from './auth/api-keys.js';
+import { API_KEY_REVOCATIONS_CHANNEL, invalidApiKeys, principalForApiKey } from './auth/api-keys.js';
 import type { VerifyToken } from './auth/jwt.js';
 import { createAuthenticator, identify, type Authenticator } from './auth/middleware.js';
 import type { GatewayConfig } from './config.js';
@@ -92,6 +92,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
     listener.on(DREAM_CHANGES_CHANNEL, (payload) => hub.onNotification(payload)),
     listener.on(API_KEY_REVOCATIONS_CHANNEL, (apiKeyId) => hub.revokeApiKey(apiKeyId)),
     listener.onConnected(() => void watch.refresh().catch((error: Error) => logger.warn('could not read checkpoints', { error: error.message }))),
+    // Revocations announced while the LISTEN connection was down were missed: ask the table.
+    listener.onConnected(() =>
+      void invalidApiKeys(pool, hub.apiKeyIds())
+        .then((ids) => ids.forEach((id) => hub.revokeApiKey(id)))
+        .catch((error: Error) => logger.warn('could not re-check the API keys of live connections', { error: error.message })),
+    ),
   ];
   const replay: Replay = async (userId, after) => {
     await watch.refresh();

@@ -140,6 +140,14 @@ export async function revokeApiKey(pool: Pool, id: string): Promise<ApiKeyInfo> 
   return toInfo(rows[0]);
 }
 
+/** Of `ids`, those no longer valid (revoked or deleted): what a replica that missed notifications checks. */
+export async function invalidApiKeys(pool: Pool, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await pool.query<{ id: string }>('SELECT id::text FROM gateway.api_keys WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL', [ids]);
+  const valid = new Set(rows.map((row) => row.id));
+  return ids.filter((id) => !valid.has(id));
+}
+
 /** Every key, newest first, without secrets; `userId` narrows to one user's keys. */
 export async function listApiKeys(pool: Pool, { userId }: { userId?: string } = {}): Promise<ApiKeyInfo[]> {
   const { rows } = await pool.query<ApiKeyRow>(

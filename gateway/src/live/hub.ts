@@ -69,6 +69,13 @@ export class LiveHub {
     return this.total;
   }
 
+  /** The API keys that open connections were opened with. */
+  apiKeyIds(): string[] {
+    const ids = new Set<string>();
+    for (const set of this.subscribers.values()) for (const entry of set) if (entry.principal.apiKeyId) ids.add(entry.principal.apiKeyId);
+    return [...ids];
+  }
+
   /** Ends every connection opened with the API key `apiKeyId`, on this replica. */
   revokeApiKey(apiKeyId: string): void {
     for (const set of this.subscribers.values()) {
