@@ -61,6 +61,7 @@ POST /api/v1/dreams/:id/implement
 POST /api/v1/dreams/:id/implementation
 POST /api/v1/dreams/:id/sync
 POST /api/v1/sync-sessions
+GET /api/v1/dreams/:id/fragments
 GET /api/v1/dreams/:id/statistics
 GET /api/v1/dreams/:id/history
 GET /api/v1/sync/status

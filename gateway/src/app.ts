@@ -12,7 +12,7 @@ import type { AuditAccess } from './audit/audit-access.js';
 import { auditRoutes } from './audit/audit-routes.js';
 import { erasureRoutes } from './audit/erasure-route.js';
 import { apiKeyRoutes } from './auth/api-key-routes.js';
-import { principalForApiKey } from './auth/api-keys.js';
+import { API_KEY_REVOCATIONS_CHANNEL, invalidApiKeys, principalForApiKey } from './auth/api-keys.js';
 import type { VerifyToken } from './auth/jwt.js';
 import { createAuthenticator, identify, noStoreWhenAuthenticated, type Authenticator } from './auth/middleware.js';
 import type { GatewayConfig } from './config.js';
@@ -34,14 +34,17 @@ import type { NotificationListener } from './live/notifications.js';
 import { replaySince } from './live/replay.js';
 import { liveRoutes, type Replay } from './live/sse.js';
 import { createWebSocketServer } from './live/ws.js';
-import { httpMetrics } from './ops/metrics.js';
+import { httpMetrics, liveMetrics } from './ops/metrics.js';
 import { CheckpointWatch } from './read-your-writes/checkpoint-watch.js';
 
 export { CHECKPOINT_CHANNEL, DREAM_CHANGES_CHANNEL };
 /** The projection whose checkpoint bounds live replays: live updates show its rows. */
 const LIVE_PROJECTION = 'dream_detail';
 
-export type GatewaySettings = Pick<GatewayConfig, 'bodyLimitBytes' | 'rateLimitPerMinute' | 'corsOrigins' | 'readYourWritesTimeoutMs' | 'heartbeatSeconds'>;
+export type GatewaySettings = Pick<
+  GatewayConfig,
+  'bodyLimitBytes' | 'rateLimitPerMinute' | 'corsOrigins' | 'readYourWritesTimeoutMs' | 'heartbeatSeconds' | 'liveMaxPerUser' | 'liveMaxTotal' | 'liveMaxBufferedBytes'
+>;
 
 export interface GatewayDeps {
   settings: GatewaySettings;
@@ -55,7 +58,7 @@ export interface GatewayDeps {
   readModels: ReadModels;
   commands: CommandServiceClient;
   verifyToken: VerifyToken;
-  /** LISTENs on `projection_checkpoints` and `dream_changes`. */
+  /** LISTENs on `projection_checkpoints`, `dream_changes` and `api_key_revocations`. */
   listener: NotificationListener;
   /** Where the HTTP metrics are counted; served on the ops port (server.ts), not here. */
   metrics: Registry;
@@ -82,17 +85,25 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   const watch = new CheckpointWatch(() => readModels.readCheckpoints());
   const loadDream = (userId: string, dreamId: string) => readModels.getDreamDetail(userId, dreamId);
-  const hub = new LiveHub(loadDream, logger);
+  const hub = new LiveHub(loadDream, logger, { maxPerUser: settings.liveMaxPerUser, maxTotal: settings.liveMaxTotal }, liveMetrics(metrics, () => hub.connections));
   const unlisten = [
     listener.on(CHECKPOINT_CHANNEL, (payload) => watch.onNotification(payload)),
     listener.on(DREAM_CHANGES_CHANNEL, (payload) => hub.onNotification(payload)),
+    listener.on(API_KEY_REVOCATIONS_CHANNEL, (apiKeyId) => hub.revokeApiKey(apiKeyId)),
     listener.onConnected(() => void watch.refresh().catch((error: Error) => logger.warn('could not read checkpoints', { error: error.message }))),
+    // Revocations announced while the LISTEN connection was down were missed: ask the table.
+    listener.onConnected(() =>
+      void invalidApiKeys(pool, hub.apiKeyIds())
+        .then((ids) => ids.forEach((id) => hub.revokeApiKey(id)))
+        .catch((error: Error) => logger.warn('could not re-check the API keys of live connections', { error: error.message })),
+    ),
   ];
   const replay: Replay = async (userId, after) => {
     await watch.refresh();
     return replaySince({ store: eventStore, loadDream, userId, after, upTo: watch.lowest([LIVE_PROJECTION]) });
   };
   const heartbeatMs = settings.heartbeatSeconds * 1000;
+  const maxBufferedBytes = settings.liveMaxBufferedBytes;
   // One set of buckets for HTTP requests and WebSocket upgrades, so neither is a way around the other.
   const buckets = new TokenBuckets(settings.rateLimitPerMinute);
   const sockets = createWebSocketServer({
@@ -100,6 +111,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     hub,
     replay,
     heartbeatMs,
+    maxBufferedBytes,
     corsOrigins: settings.corsOrigins,
     logger,
     admit: (address) => buckets.take(`ip:${address}`, Date.now()),
@@ -113,7 +125,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     ...auditRoutes(deps.audit, logger),
     ...apiKeyRoutes(pool),
     ...erasureRoutes(deps.audit, logger),
-    ...liveRoutes(authenticator, { hub, replay, heartbeatMs }),
+    ...liveRoutes(authenticator, { hub, replay, heartbeatMs, maxBufferedBytes }),
     { method: 'get', path: '/openapi.json', handlers: [(_req, res) => void res.json(deps.openApi())] },
   ];
 

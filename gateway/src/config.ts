@@ -36,6 +36,12 @@ export interface GatewayConfig extends CommonConfig, AuditConfig {
   heartbeatSeconds: number;
   /** How long a client may take to send a whole request (head and body) before it is answered 408. */
   requestTimeoutMs: number;
+  /** Live connections (SSE and WebSocket together) one user may hold at once. */
+  liveMaxPerUser: number;
+  /** Live connections the gateway holds at once, all users together. */
+  liveMaxTotal: number;
+  /** Bytes a live connection may have waiting to be sent before it is dropped as too slow. */
+  liveMaxBufferedBytes: number;
 }
 
 const SIZE = /^(\d+)\s*(b|kb|mb)?$/i;
@@ -71,6 +77,9 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
   const bodyLimit = env.string('BODY_LIMIT', '1mb');
   const bodyLimitBytes = parseSize(bodyLimit);
   if (bodyLimitBytes === undefined || bodyLimitBytes < 1) env.problem(`BODY_LIMIT must be a size such as 1mb, 512kb or 1048576, got "${bodyLimit}"`);
+  const liveMaxBuffered = env.string('LIVE_MAX_BUFFERED', '256kb');
+  const liveMaxBufferedBytes = parseSize(liveMaxBuffered);
+  if (liveMaxBufferedBytes === undefined || liveMaxBufferedBytes < 1024) env.problem(`LIVE_MAX_BUFFERED must be a size of at least 1kb such as 256kb, got "${liveMaxBuffered}"`);
   const readyDependencies = env.list('READY_DEPENDENCIES', []);
   for (const url of readyDependencies) {
     if (!/^https?:\/\/[^\s]+$/.test(url)) env.problem(`READY_DEPENDENCIES must list http(s) base URLs, got "${url}"`);
@@ -94,5 +103,8 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     readYourWritesTimeoutMs: env.int('READ_YOUR_WRITES_TIMEOUT_MS', 5000, { min: 0, max: 60_000 }),
     heartbeatSeconds: env.int('LIVE_HEARTBEAT_SECONDS', 15, { min: 1, max: 300 }),
     requestTimeoutMs: env.int('REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
+    liveMaxPerUser: env.int('LIVE_MAX_PER_USER', 8, { min: 1, max: 1000 }),
+    liveMaxTotal: env.int('LIVE_MAX_TOTAL', 1000, { min: 1, max: 100_000 }),
+    liveMaxBufferedBytes: liveMaxBufferedBytes ?? 256 * 1024,
   };
 }

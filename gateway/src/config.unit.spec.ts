@@ -49,4 +49,11 @@ describe('gateway configuration', () => {
     expect(parseSize('lots')).to.equal(undefined);
     expect(() => load({ BODY_LIMIT: 'lots' })).to.throw(ConfigError, /BODY_LIMIT/);
   });
+
+  it('bounds live connections: 8 per user, 1000 in all, 256 KiB waiting unread', () => {
+    expect(load({})).to.deep.include({ liveMaxPerUser: 8, liveMaxTotal: 1000, liveMaxBufferedBytes: 256 * 1024 });
+    expect(load({ LIVE_MAX_PER_USER: '2', LIVE_MAX_TOTAL: '50', LIVE_MAX_BUFFERED: '64kb' })).to.deep.include({ liveMaxPerUser: 2, liveMaxTotal: 50, liveMaxBufferedBytes: 64 * 1024 });
+    expect(() => load({ LIVE_MAX_BUFFERED: '10' })).to.throw(ConfigError, /LIVE_MAX_BUFFERED/);
+    expect(() => load({ LIVE_MAX_PER_USER: '0' })).to.throw(ConfigError, /LIVE_MAX_PER_USER/);
+  });
 });

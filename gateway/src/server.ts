@@ -25,7 +25,7 @@ import {
 } from '@dreamcatcher/service-kit';
 import { createGateway, CHECKPOINT_CHANNEL, DREAM_CHANGES_CHANNEL, type Gateway } from './app.js';
 import { auditAccess } from './audit/audit-access.js';
-import { apiKeyMigrations } from './auth/api-keys.js';
+import { API_KEY_REVOCATIONS_CHANNEL, apiKeyMigrations } from './auth/api-keys.js';
 import { createTokenVerifier } from './auth/jwt.js';
 import type { GatewayConfig } from './config.js';
 import { createCommandClient } from './dreams/command-client.js';
@@ -78,7 +78,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     const keys = new PostgresDataKeys(pool, { masterKey: config.dataKeyEncryptionKey, cacheTtlMs: config.dataKeyCacheTtlMs });
     const listener = startNotificationListener({
       connect: () => new pg.Client({ connectionString: config.databaseUrl, application_name: 'gateway-listener' }),
-      channels: [CHECKPOINT_CHANNEL, DREAM_CHANGES_CHANNEL],
+      channels: [CHECKPOINT_CHANNEL, DREAM_CHANGES_CHANNEL, API_KEY_REVOCATIONS_CHANNEL],
       logger,
     });
     closers.push(() => listener.close());

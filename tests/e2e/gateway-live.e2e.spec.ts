@@ -37,11 +37,14 @@ describe('e2e: live updates', function () {
 
       // The projector may apply the capture's two events in one batch or two: wait for the state after both.
       const reached = (position: string | undefined) => position !== undefined && BigInt(position) >= BigInt(capture.body.position);
-      const frame = await live.next((f) => f.event === 'dream_updated' && JSON.parse(f.data!).dream.id === dreamId && reached(f.id), WAIT);
-      expect(JSON.parse(frame.data!).dream).to.include({ title: 'Live dream', fragmentCount: 1 });
-      const message = await ws.next((m) => m.type === 'dream_updated' && (m.dream as { id: string }).id === dreamId && reached(m.position as string), WAIT);
-      expect((message.dream as { fragments: unknown[] }).fragments).to.have.length(1);
-      expect(live.received.filter((f) => f.event).every((f) => JSON.parse(f.data!).dream?.id === dreamId || JSON.parse(f.data!).dreamId === dreamId)).to.equal(true);
+      // A notice says what changed; the client reads the detail for the content.
+      const frame = await live.next((f) => f.event === 'dream_updated' && JSON.parse(f.data!).dreamId === dreamId && reached(f.id), WAIT);
+      expect(JSON.parse(frame.data!).changed).to.include('fragments');
+      expect(JSON.parse(frame.data!).fragmentIds).to.deep.equal([capture.body.fragmentId]);
+      const message = await ws.next((m) => m.type === 'dream_updated' && m.dreamId === dreamId && reached(m.position as string), WAIT);
+      expect(message.revision).to.be.a('string');
+      expect(frame.data).to.not.contain('Live dream');
+      expect(live.received.filter((f) => f.event).every((f) => JSON.parse(f.data!).dreamId === dreamId)).to.equal(true);
 
       const integration = await system.token('pipelineos', ['integration']);
       await api.call('POST', `/dreams/${dreamId}/sync`, { token: integration, body: { status: 'synced', pipelineosProjectId: 'pos-live' } });
@@ -70,7 +73,8 @@ describe('e2e: live updates', function () {
     const live = await api.live({ authorization: `Bearer ${ownerToken}`, 'last-event-id': first.body.position });
     try {
       const frame = await live.next((f) => f.event === 'dream_updated', WAIT);
-      expect(JSON.parse(frame.data!).dream).to.include({ id: missed.body.dreamId, title: 'Changed while away' });
+      expect(JSON.parse(frame.data!)).to.include({ dreamId: missed.body.dreamId });
+      expect(JSON.parse(frame.data!).changed).to.deep.equal(['dream']);
       expect(frame.id).to.equal(missed.body.position);
       expect(live.received.some((f) => f.data?.includes('Seen before the disconnect'))).to.equal(false);
     } finally {

@@ -36,6 +36,11 @@ export class Sender {
 
   private constructor(private readonly api: string) {}
 
+  /** The users' tokens, for clients beside the workload (live consumers). */
+  get tokens(): string[] {
+    return this.users.map((user) => user.token);
+  }
+
   static async create(api: string, users: number, runId: string, seed: number): Promise<Sender> {
     const sender = new Sender(api);
     sender.users = await Promise.all(

@@ -11,6 +11,9 @@
  *   npm run test:load                 # short: 30 s to measure, 2 min hold
  *   npm run test:load -- --soak       # 60 s to measure, 10 min hold (not in CI)
  *   --measure-seconds N --hold-seconds N --users N   to choose
+ *   --slow-consumers N                 # each user also holds N live connections it never reads
+ *                                       (half SSE, half WebSocket; reopened when dropped); then the
+ *                                       gateway's resident memory must stay under --gateway-max-mb (256)
  */
 import { parseArgs } from 'node:util';
 import { connectPostgres, sleep } from '@dreamcatcher/service-kit';
@@ -20,6 +23,8 @@ import { startTestSystem } from '../support/system.js';
 import { GarbageCollector, inspectorPort } from './collector.js';
 import { heapBytes, heldBytes, judgeMemory, residentBytes, trend, type MemoryVerdict, type Sample } from './memory.js';
 import { Sender } from './pacer.js';
+import { holdSlowConsumers, type SlowConsumers } from './slow-consumers.js';
+import { scrape, valueOf } from '../observability/support.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,11 +32,15 @@ const { values } = parseArgs({
     'measure-seconds': { type: 'string' },
     'hold-seconds': { type: 'string' },
     users: { type: 'string', default: '16' },
+    'slow-consumers': { type: 'string', default: '0' },
+    'gateway-max-mb': { type: 'string', default: '256' },
   },
 });
 const measureSeconds = Number(values['measure-seconds'] ?? (values.soak ? 60 : 30));
 const holdSeconds = Number(values['hold-seconds'] ?? (values.soak ? 600 : 120));
 const users = Number(values.users);
+const slowPerUser = Number(values['slow-consumers']);
+const gatewayMaxBytes = Number(values['gateway-max-mb']) * 1024 * 1024;
 // Warm-up: a fifth of the hold, at least a minute when there is room; the windows compared: a minute each (less on short holds).
 const warmUpSeconds = Math.min(Math.max(60, holdSeconds / 5), holdSeconds / 2);
 const windowSeconds = Math.min(60, (holdSeconds - warmUpSeconds) / 3);
@@ -44,6 +53,7 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 const system = await startTestSystem({ mode: 'dist', env: { LOG_LEVEL: 'warn', NODE_OPTIONS: '--inspect=127.0.0.1:0' } });
 const observer = await connectPostgres({ url: system.databaseUrl, applicationName: 'load-hold', max: 2 });
 let failures: string[] = [];
+let slow: SlowConsumers | undefined;
 const collectors = new Map<string, GarbageCollector>();
 try {
   const runId = Date.now().toString(36);
@@ -85,6 +95,10 @@ try {
       if (resident !== undefined && heap !== undefined) held.get(name)!.push({ at, bytes: heldBytes(resident.anonymous, heap) });
     }
   };
+  if (slowPerUser > 0) {
+    slow = holdSlowConsumers(system.gatewayUrl, hold.tokens, slowPerUser);
+    log(`load: each of the ${users} users holds ${slowPerUser} live connections it never reads`);
+  }
   let lastReport = 0;
   await hold.hold(target / commandsPerRequest, holdSeconds, 256, (elapsed) => {
     if (elapsed % 10 === 0) void sample(elapsed).catch((error: Error) => failures.push(`memory sample at ${elapsed} s: ${error.message}`));
@@ -116,6 +130,12 @@ try {
     log(`      used ${shape(heaps.get(verdict.service)!)}`);
   }
 
+  if (slow) {
+    const dropped = valueOf(await scrape(system.gatewayOpsUrl), 'gateway_live_connections_ended_total', { reason: 'slow_consumer' });
+    const peak = Math.max(...totals.get('gateway')!.map((sample) => sample.bytes));
+    log(`  slow consumers: ${slow.counts.accepted} accepted, ${slow.counts.refused} refused, ${slow.counts.dropped} dropped (gateway: ${dropped} slow_consumer), ${slow.open} open at the end; gateway RSS peak ${mb(peak)} (bound ${mb(gatewayMaxBytes)})`);
+    if (!(peak <= gatewayMaxBytes)) failures.push(`the gateway's resident memory reached ${mb(peak)} with slow live consumers (bound ${mb(gatewayMaxBytes)})`);
+  }
   if (hold.stats.errors.size) failures.push(`errors during the hold: ${JSON.stringify([...hold.stats.errors])}`);
   if (hold.stats.skipped) failures.push(`${hold.stats.skipped} request(s) could not leave on time (more than 256 in flight)`);
   if (restarted.length) failures.push(`restarted during the hold: ${restarted.join(', ')}`);
@@ -123,6 +143,7 @@ try {
 } catch (error) {
   failures = [...failures, `load run failed: ${(error as Error).stack}`];
 } finally {
+  slow?.close();
   for (const collector of collectors.values()) collector.close();
   await observer.end();
   await system.stop();

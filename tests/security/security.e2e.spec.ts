@@ -16,6 +16,7 @@ import { hardeningCases } from './hardening-cases.js';
 import { injectionCases } from './injection-cases.js';
 import { isolationCases } from './isolation-cases.js';
 import { takeoverCases } from './takeover-cases.js';
+import { liveCases } from './live-cases.js';
 
 describe('security: attacks on the gateway of the running system', function () {
   this.timeout(180_000);
@@ -53,4 +54,5 @@ describe('security: attacks on the gateway of the running system', function () {
   area('cannot be talked out of its rate limit', rateLimitCases, 'rate-limit bypass');
   area('cannot amplify one request into unbounded work', amplificationCases, 'amplification');
   area('cannot take over a dream by the case of its id, nor learn it exists', takeoverCases, 'takeover');
+  area('cannot exhaust the gateway with live connections, nor keep one past its credentials', liveCases, 'live');
 });

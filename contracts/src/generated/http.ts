@@ -401,7 +401,7 @@ export interface DocumentDetail {
 }
 
 /**
- * A dream with everything it holds (`GET /api/v1/dreams/{id}`). `revision` is also the `ETag`, for `If-Match` on edits.
+ * A dream with what it holds (`GET /api/v1/dreams/{id}`): its fragments a page at a time. `revision` is also the `ETag`, for `If-Match` on edits.
  */
 export interface DreamDetail {
   /**
@@ -420,7 +420,7 @@ export interface DreamDetail {
   brand: Brand;
   tags: Tags;
   /**
-   * Number of fragments.
+   * Number of fragments, on the first page or not.
    */
   fragmentCount: number;
   /**
@@ -456,9 +456,15 @@ export interface DreamDetail {
    */
   summary: string | null;
   /**
-   * Fragments in capture order.
+   * The first page of fragments in capture order: at most 50, and about 1,000,000 characters (never fewer than one fragment). `fragmentCount` counts them all; `fragmentsNextCursor` reads on.
+   *
+   * @maxItems 50
    */
   fragments: FragmentDetail[];
+  /**
+   * Where `GET /api/v1/dreams/{id}/fragments?cursor=` goes on; `null` when `fragments` holds every fragment.
+   */
+  fragmentsNextCursor: string | null;
   /**
    * Todos in the order they were added.
    */
@@ -762,6 +768,20 @@ export interface FragmentDetail {
    * When the fragment was captured or last edited.
    */
   updatedAt: string;
+}
+
+/**
+ * A page of a dream's fragments (`GET /api/v1/dreams/{id}/fragments`), in capture order: at most 50, and about 1,000,000 characters (never fewer than one fragment).
+ */
+export interface FragmentPage {
+  /**
+   * @maxItems 50
+   */
+  fragments: FragmentDetail[];
+  /**
+   * The `cursor` of the next page; `null` on the last page.
+   */
+  nextCursor: string | null;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { useGateway } from '../testing/gateway-fixture.js';
-import { apiKeyPrefix, createApiKey, hashApiKey, listApiKeys, principalForApiKey, revokeApiKey } from './api-keys.js';
+import { apiKeyPrefix, createApiKey, hashApiKey, invalidApiKeys, listApiKeys, principalForApiKey, revokeApiKey } from './api-keys.js';
 
 describe('gateway: API keys', () => {
   const gw = useGateway();
@@ -51,6 +51,10 @@ describe('gateway: API keys', () => {
     expect((await gw.call('GET', history, { headers: asKey })).status).to.equal(401);
     expect((await gw.call('DELETE', '/admin/api-keys/3f6c2a1e-8b4d-4c7a-9e21-5d0f7b8a9c14', { token: admin })).status).to.equal(404);
     expect((await gw.call('DELETE', '/admin/api-keys/nope', { token: admin })).status).to.equal(404);
+    // What a replica that missed the revocation's notification finds when it asks.
+    const kept = await createApiKey(gw.pool, { userId: 'erin', name: 'new laptop' });
+    const gone = '3f6c2a1e-8b4d-4c7a-9e21-5d0f7b8a9c14';
+    expect(await invalidApiKeys(gw.pool, [created.body.id, kept.id, gone])).to.deep.equal([created.body.id, gone]);
   });
 
   it('refuse unknown, malformed and tampered keys', async () => {

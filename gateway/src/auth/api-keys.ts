@@ -2,13 +2,17 @@
  * API keys for the extension. A key is `dc_<prefix>_<secret>`: the prefix is visible and
  * finds the row, the secret carries 256 random bits, and only the SHA-256 of the whole key
  * is stored, so a leaked table yields no usable key. Every use reads the row, so a revoked
- * key stops working at once, on every gateway replica.
+ * key stops working at once, on every gateway replica; a revocation is also announced on
+ * `api_key_revocations`, so live connections opened with the key end at once too.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Migration, Pool } from '@dreamcatcher/service-kit';
 import { NotFoundError, ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
 import { userIdProblem } from '@dreamcatcher/contracts';
 import type { Principal } from './roles.js';
+
+/** `NOTIFY api_key_revocations, '<key id>'` when a key is revoked or deleted: live connections opened with it end. */
+export const API_KEY_REVOCATIONS_CHANNEL = 'api_key_revocations';
 
 const KEY_FORMAT = /^dc_([a-f0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
@@ -44,6 +48,25 @@ export const apiKeyMigrations: Migration[] = [
           last_used_at timestamptz
         )`);
       await knex.raw('CREATE INDEX api_keys_user_id ON gateway.api_keys (user_id)');
+    },
+  },
+  {
+    // Announced by the database itself, so every gateway replica hears of a revocation whatever revoked the key.
+    name: '0002_api_key_revocation_notify',
+    async up(knex) {
+      await knex.raw(`
+        CREATE FUNCTION gateway.announce_api_key_revocation() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM pg_notify('${API_KEY_REVOCATIONS_CHANNEL}', CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END::text);
+          RETURN NULL;
+        END $$`);
+      await knex.raw(`
+        CREATE TRIGGER api_key_revoked AFTER UPDATE OF revoked_at ON gateway.api_keys
+        FOR EACH ROW WHEN (OLD.revoked_at IS NULL AND NEW.revoked_at IS NOT NULL)
+        EXECUTE FUNCTION gateway.announce_api_key_revocation()`);
+      await knex.raw(`
+        CREATE TRIGGER api_key_deleted AFTER DELETE ON gateway.api_keys
+        FOR EACH ROW EXECUTE FUNCTION gateway.announce_api_key_revocation()`);
     },
   },
 ];
@@ -117,6 +140,14 @@ export async function revokeApiKey(pool: Pool, id: string): Promise<ApiKeyInfo> 
   );
   if (!rows[0]) throw new NotFoundError('API key not found');
   return toInfo(rows[0]);
+}
+
+/** Of `ids`, those no longer valid (revoked or deleted): what a replica that missed notifications checks. */
+export async function invalidApiKeys(pool: Pool, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await pool.query<{ id: string }>('SELECT id::text FROM gateway.api_keys WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL', [ids]);
+  const valid = new Set(rows.map((row) => row.id));
+  return ids.filter((id) => !valid.has(id));
 }
 
 /** Every key, newest first, without secrets; `userId` narrows to one user's keys. */

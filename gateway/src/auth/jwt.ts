@@ -76,6 +76,7 @@ export function createTokenVerifier(config: JwtConfig, getKey?: JWTVerifyGetKey)
       }
       throw new UnauthorizedError(describe(error));
     }
-    return principalFromClaims(payload);
+    // `exp` is a required claim, so every token principal knows when it stops being valid.
+    return { ...principalFromClaims(payload), expiresAt: (payload.exp as number) * 1000 };
   };
 }

@@ -10,6 +10,8 @@ export interface Principal {
   /** How the caller proved who it is; `apiKeyId` is set for API keys. */
   via: 'jwt' | 'api-key';
   apiKeyId?: string;
+  /** When the credential stops being valid (epoch ms; a token's `exp`): live connections end then. */
+  expiresAt?: number;
 }
 
 export function isRole(value: unknown): value is Role {

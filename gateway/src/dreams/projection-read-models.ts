@@ -6,6 +6,7 @@
 import type { Pool } from '@dreamcatcher/service-kit';
 import {
   getDreamDetail,
+  getFragmentPage,
   getDreamStatistics,
   getSyncStatus,
   getUserActivity,
@@ -23,6 +24,7 @@ export function projectionReadModels(pool: Pool): ReadModels {
   return {
     listDreams: (userId, filter) => scoped(userId, (client) => listDreams(client, userId, filter)),
     getDreamDetail: (userId, dreamId) => scoped(userId, (client) => getDreamDetail(client, userId, dreamId)),
+    getFragmentPage: (userId, dreamId, cursor) => scoped(userId, (client) => getFragmentPage(client, userId, dreamId, cursor)),
     getDreamStatistics: (userId, dreamId) => scoped(userId, (client) => getDreamStatistics(client, userId, dreamId)),
     getSyncStatus: (userId) => scoped(userId, (client) => getSyncStatus(client, userId)),
     getUserActivity: (userId) => scoped(userId, (client) => getUserActivity(client, userId)),

@@ -61,6 +61,12 @@ export function queryRoutes(models: ReadModels, watch: CheckpointWatch, timeoutM
       if (typeof revision === 'string') res.setHeader('ETag', `"${revision}"`);
       res.json(detail);
     }),
+    get('/dreams/:id/fragments', READS.detail, async (req, res) => {
+      const query = new QueryReader(req);
+      const cursor = query.string('cursor', { max: 100 });
+      query.done();
+      res.json(found(await models.getFragmentPage(userOf(req), uuidParam(req, 'id'), cursor)));
+    }),
     get('/dreams/:id/statistics', READS.statistics, async (req, res) => {
       res.json(found(await models.getDreamStatistics(userOf(req), uuidParam(req, 'id'))));
     }),

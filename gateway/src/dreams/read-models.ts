@@ -24,6 +24,8 @@ export interface ReadModels {
   listDreams(userId: string, filter: DreamListFilter): Promise<Page>;
   /** Undefined when the caller has no such dream (absent, deleted or someone else's). */
   getDreamDetail(userId: string, dreamId: string): Promise<unknown | undefined>;
+  /** A page of the dream's fragments after `cursor`; undefined when the caller has no such dream. */
+  getFragmentPage(userId: string, dreamId: string, cursor?: string): Promise<unknown | undefined>;
   getDreamStatistics(userId: string, dreamId: string): Promise<unknown | undefined>;
   getSyncStatus(userId: string): Promise<unknown>;
   /** The caller's counts (user_activity), zeros for a caller with nothing yet. */

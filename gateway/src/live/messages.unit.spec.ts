@@ -12,14 +12,24 @@ describe('live messages', () => {
     expect(parseDreamChange(JSON.stringify({ dreamId, position: '1' }))).to.equal(undefined);
   });
 
-  it('sends the current state of a changed dream', () => {
-    const dream = { id: dreamId, title: 'T' };
-    expect(messagesFor(change('FragmentCaptured'), dream)).to.deep.equal([{ type: 'dream_updated', dream }]);
+  it('announces a change as a small notice: the dream, its revision, the parts changed and the fragments captured', () => {
+    const announced = { ...change('updated'), revision: '7', types: ['FragmentCaptured', 'TodoAdded', 'FragmentEdited'], fragmentIds: ['f-1', 'f-2'] };
+    const notice = { type: 'dream_updated', dreamId, revision: '7', changed: ['fragments', 'todos'], fragmentIds: ['f-1', 'f-2'] };
+    expect(messagesFor(parseDreamChange(JSON.stringify(announced))!, undefined)).to.deep.equal([notice]);
+    expect(messagesFor(change('updated'), undefined)).to.deep.equal([{ type: 'dream_updated', dreamId, revision: null, changed: ['dream'] }]);
   });
 
-  it('announces deletions, and nothing for a dream the owner cannot see', () => {
+  it('bounds what a notice repeats from the announcement, whatever it held', () => {
+    const fragmentIds = Array.from({ length: 500 }, (_, i) => `f-${i}-${'x'.repeat(200)}`.slice(0, 40));
+    const parsed = parseDreamChange(JSON.stringify({ ...change('updated'), types: Array(500).fill('FragmentCaptured'), fragmentIds }))!;
+    const [notice] = messagesFor(parsed, undefined);
+    expect(JSON.stringify(notice).length).to.be.lessThan(1_200);
+    expect((notice as { fragmentIds: string[] }).fragmentIds).to.have.length(20);
+  });
+
+  it('announces deletions, and no project or implementation content for a dream the owner cannot see', () => {
     expect(messagesFor(change('DreamDeleted'), undefined)).to.deep.equal([{ type: 'dream_deleted', dreamId }]);
-    expect(messagesFor(change('updated'), undefined)).to.deep.equal([]);
+    expect(messagesFor(change('DreamSynced'), undefined)).to.deep.equal([]);
   });
 
   it('adds project_created after a sync and implementation_completed after an implementation', () => {

@@ -1,6 +1,6 @@
 /**
  * What a live client missed while disconnected (`Last-Event-ID` on /live, `since` on /ws):
- * the dreams of the caller that changed after that position, each with its current state.
+ * the dreams of the caller that changed after that position, each as one notice of what changed.
  * The store says which dreams changed; the projections say what they look like now and
  * whose they are (a dream the caller cannot load is not theirs). Deleted dreams are gone
  * from the projections, so a deletion is replayed when the caller deleted it themselves.
@@ -8,7 +8,7 @@
 import { dreamIdFromStreamId } from '@dreamcatcher/domain';
 import type { EventStore } from '@dreamcatcher/event-store';
 import type { LoadDream } from './hub.js';
-import { messagesFor, type LiveEvent } from './messages.js';
+import { messagesFor, noticeOf, type LiveEvent } from './messages.js';
 
 export interface ReplayOptions {
   store: EventStore;
@@ -24,6 +24,7 @@ export interface ReplayOptions {
 
 interface Touched {
   position: bigint;
+  revision: bigint;
   kinds: Set<string>;
   deletedBy?: string;
 }
@@ -39,8 +40,9 @@ export async function replaySince({ store, loadDream, userId, after, upTo, maxEv
       if (event.position > upTo) break;
       const dreamId = dreamIdFromStreamId(event.streamId);
       if (!dreamId) continue;
-      const entry = touched.get(dreamId) ?? { position: event.position, kinds: new Set<string>() };
+      const entry = touched.get(dreamId) ?? { position: event.position, revision: event.revision, kinds: new Set<string>() };
       entry.position = event.position;
+      entry.revision = event.revision;
       entry.kinds.add(event.type);
       if (event.type === 'DreamDeleted') entry.deletedBy = event.metadata.userId;
       touched.set(dreamId, entry);
@@ -60,8 +62,10 @@ export async function replaySince({ store, loadDream, userId, after, upTo, maxEv
     }
     const dream = await loadDream(userId, dreamId);
     if (dream === undefined || dream === null) continue;
-    const messages = [...entry.kinds].flatMap((kind) => messagesFor({ ownerId: userId, dreamId, position, kind }, dream).slice(1));
-    events.push({ position, message: { type: 'dream_updated', dream } }, ...messages.map((message) => ({ position, message })));
+    const types = [...entry.kinds];
+    const messages = types.flatMap((kind) => messagesFor({ ownerId: userId, dreamId, position, kind }, dream).slice(1));
+    const notice = noticeOf({ dreamId, revision: entry.revision.toString(), types });
+    events.push({ position, message: notice }, ...messages.map((message) => ({ position, message })));
   }
   return events;
 }

@@ -3,7 +3,7 @@ import { AppError, ValidationError } from '@dreamcatcher/service-kit/errors';
 import { principalOf, requireAuth } from '../auth/middleware.js';
 import type { Authenticator } from '../auth/middleware.js';
 import type { RouteSpec } from '../http/routes.js';
-import type { LiveHub } from './hub.js';
+import type { EndReason, LiveHub } from './hub.js';
 import type { LiveEvent } from './messages.js';
 
 /** Replays what a client missed after a position; `'reload'` when too much happened. */
@@ -13,6 +13,18 @@ export interface LiveOptions {
   hub: LiveHub;
   replay: Replay;
   heartbeatMs: number;
+  /** Bytes a connection may have waiting to be sent before it is dropped. */
+  maxBufferedBytes: number;
+}
+
+/** Seconds a refused live client is told to wait: connections of the same user end over time. */
+export const LIVE_RETRY_AFTER_SECONDS = 30;
+
+/** The 429 for a connection past a limit, with Retry-After. */
+export function tooManyLiveConnections(res: Response | undefined, limit: 'per_user' | 'total'): AppError {
+  res?.setHeader('Retry-After', String(LIVE_RETRY_AFTER_SECONDS));
+  const message = limit === 'per_user' ? 'You hold as many live connections as allowed; close one first' : 'The gateway holds as many live connections as it allows; retry later';
+  return new AppError(429, 'too_many_live_connections', message);
 }
 
 const POSITION = /^\d{1,20}$/;
@@ -46,35 +58,54 @@ export function identifyFromQuery(authenticator: Authenticator): RequestHandler 
   };
 }
 
-function stream({ hub, replay, heartbeatMs }: LiveOptions): RequestHandler {
+function stream({ hub, replay, heartbeatMs, maxBufferedBytes }: LiveOptions): RequestHandler {
   return async (req: Request, res: Response) => {
-    const { userId } = principalOf(req);
+    const principal = principalOf(req);
     const since = resumePosition(req.get('last-event-id') ?? (req.query.lastEventId as string | undefined), 'Last-Event-ID');
+    // Changes arriving while the replay runs wait behind it, so the client sees them in order.
+    let buffered: LiveEvent[] | undefined = [];
+    let open = true;
+    const admission = hub.subscribe(principal, {
+      deliver: (event) => (buffered ? buffered.push(event) : send(sseFrame(event))),
+      end: (reason) => finish(reason),
+    });
+    if (!admission.admitted) throw tooManyLiveConnections(res, admission.limit);
+    // A client that does not read lets answers pile up in memory: past the bound it is dropped.
+    const send = (text: string) => {
+      if (!open) return;
+      if (!res.write(text) && res.writableLength > maxBufferedBytes) {
+        admission.leave('slow_consumer');
+        finish('slow_consumer');
+      }
+    };
+    const finish = (reason: EndReason) => {
+      if (!open) return;
+      open = false;
+      if (reason === 'slow_consumer') return void res.destroy();
+      res.end(`event: end\ndata: ${JSON.stringify({ type: 'end', reason })}\n\n`);
+    };
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
-    res.write('retry: 3000\n\n');
-    // Changes arriving while the replay runs wait behind it, so the client sees them in order.
-    let buffered: LiveEvent[] | undefined = [];
-    const write = (event: LiveEvent) => (buffered ? buffered.push(event) : res.write(sseFrame(event)));
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
-    const unsubscribe = hub.subscribe(userId, { deliver: write, end: () => res.end() });
-    // The response closes when the client goes away (or at shutdown): stop writing to it.
+    send('retry: 3000\n\n');
+    const heartbeat = setInterval(() => send(': heartbeat\n\n'), heartbeatMs);
+    // The response closes when the client goes away (or when the hub ended it): stop writing to it.
     res.on('close', () => {
+      open = false;
       clearInterval(heartbeat);
-      unsubscribe();
+      admission.leave('closed');
     });
     try {
-      const missed = since === undefined ? [] : await replay(userId, since);
-      if (missed === 'reload') res.write('event: reload\ndata: {"type":"reload"}\n\n');
-      else for (const event of missed) res.write(sseFrame(event));
+      const missed = since === undefined ? [] : await replay(principal.userId, since);
+      if (missed === 'reload') send('event: reload\ndata: {"type":"reload"}\n\n');
+      else for (const event of missed) send(sseFrame(event));
     } finally {
       const pending = buffered ?? [];
       buffered = undefined;
-      for (const event of pending) res.write(sseFrame(event));
+      for (const event of pending) send(sseFrame(event));
     }
   };
 }

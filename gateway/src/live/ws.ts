@@ -14,7 +14,7 @@ import { AppError } from '@dreamcatcher/service-kit/errors';
 import type { Authenticator } from '../auth/middleware.js';
 import type { Principal } from '../auth/roles.js';
 import { originAllowed } from '../http/security.js';
-import type { LiveHub } from './hub.js';
+import type { EndReason, LiveHub } from './hub.js';
 import type { LiveEvent } from './messages.js';
 import { resumePosition, type Replay } from './sse.js';
 
@@ -26,6 +26,8 @@ export interface WebSocketOptions {
   hub: LiveHub;
   replay: Replay;
   heartbeatMs: number;
+  /** Bytes a connection may have waiting to be sent before it is dropped. */
+  maxBufferedBytes: number;
   corsOrigins: readonly string[];
   logger: Logger;
   /** Rate limiting of upgrades by address (credentials are checked after it, so guessing them costs too). */
@@ -51,6 +53,26 @@ function refuse(socket: Duplex, status: number, message: string, headers: Record
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n${extra}` +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+const CLOSE: Record<EndReason | 'per_user_limit' | 'total_limit', [number, string]> = {
+  closed: [1000, 'closed'],
+  shutdown: [1001, 'server shutting down'],
+  slow_consumer: [1013, 'too slow: too many messages waiting to be sent'],
+  token_expired: [1008, 'token expired'],
+  key_revoked: [1008, 'API key revoked'],
+  per_user_limit: [1013, 'too many live connections for this user'],
+  total_limit: [1013, 'too many live connections'],
+};
+
+/**
+ * Closes with the code and reason for `why`. A peer that does not read would hold the
+ * closing handshake (and what waits before it) for ws's 30 s close timeout: cut it after a second.
+ */
+function hangUp(socket: WebSocket, why: keyof typeof CLOSE): void {
+  const [code, reason] = CLOSE[why];
+  socket.close(code, reason);
+  setTimeout(() => socket.readyState !== socket.CLOSED && socket.terminate(), 1_000).unref();
 }
 
 export interface LiveSocketServer {
@@ -82,13 +104,22 @@ export function createWebSocketServer(options: WebSocketOptions): LiveSocketServ
   async function connected(socket: WebSocket, principal: Principal, since: bigint | undefined): Promise<void> {
     alive.set(socket, true);
     socket.on('pong', () => alive.set(socket, true));
-    const send = (event: LiveEvent) => socket.readyState === socket.OPEN && socket.send(JSON.stringify({ ...event.message, position: event.position }));
     let buffered: LiveEvent[] | undefined = [];
-    const unsubscribe = hub.subscribe(principal.userId, {
+    const admission = hub.subscribe(principal, {
       deliver: (event) => (buffered ? buffered.push(event) : send(event)),
-      end: () => socket.close(1001, 'server shutting down'),
+      end: (reason) => hangUp(socket, reason),
     });
-    socket.on('close', unsubscribe);
+    if (!admission.admitted) return hangUp(socket, admission.limit === 'per_user' ? 'per_user_limit' : 'total_limit');
+    // A client that does not read lets messages pile up in memory: past the bound it is dropped.
+    const send = (event: LiveEvent) => {
+      if (socket.readyState !== socket.OPEN) return;
+      socket.send(JSON.stringify({ ...event.message, position: event.position }));
+      if (socket.bufferedAmount > options.maxBufferedBytes) {
+        admission.leave('slow_consumer');
+        hangUp(socket, 'slow_consumer');
+      }
+    };
+    socket.on('close', () => admission.leave('closed'));
     socket.on('message', (data) => {
       try {
         if ((JSON.parse(String(data)) as { type?: unknown }).type === 'ping') socket.send(JSON.stringify({ type: 'pong' }));

@@ -14,6 +14,26 @@ export interface DreamChange {
   position: string;
   revision: string;
   kind: DreamChangeKind;
+  /** The event types of the change, in order of first appearance (a batch may hold several). */
+  types?: string[];
+  /** Fragments the change captured, at most `MAX_ANNOUNCED_FRAGMENTS` (a client reads the detail for more). */
+  fragmentIds?: string[];
+}
+
+/** Keeps a notification payload small whatever a batch did to one dream. */
+export const MAX_ANNOUNCED_FRAGMENTS = 20;
+
+/** What the earlier events of a batch did to one dream, so its one notification can say all of it. */
+export interface ChangeSoFar {
+  types: string[];
+  fragmentIds: string[];
+}
+
+/** Adds an event to what a batch did to a dream. */
+export function accumulate(soFar: ChangeSoFar, type: string, fragmentId: string | undefined): ChangeSoFar {
+  const types = soFar.types.includes(type) ? soFar.types : [...soFar.types, type];
+  const fragmentIds = fragmentId && soFar.fragmentIds.length < MAX_ANNOUNCED_FRAGMENTS ? [...soFar.fragmentIds, fragmentId] : soFar.fragmentIds;
+  return { types, fragmentIds };
 }
 
 export function dreamChangeKind(type: EventType): DreamChangeKind {

@@ -9,6 +9,8 @@ import { mixedWorkload, USER_A, USER_B, type MixedWorkload } from '../testing/wo
 import { parseDreamChange, type DreamChange } from './changes.js';
 import { dreamDetailProjection } from './projection.js';
 import { getDreamDetail } from './queries.js';
+import { FRAGMENT_PAGE_CHARS, FRAGMENT_PAGE_SIZE, getFragmentPage } from './fragment-page.js';
+import { Clock, DreamScript } from '../testing/dream-script.js';
 
 describe('dream_detail', function () {
   this.timeout(20_000);
@@ -80,6 +82,27 @@ describe('dream_detail', function () {
     expect(await detail(USER_B, workload.b1.dreamId)).to.include({ title: 'Secret garden' });
   });
 
+  it('carries a first page of fragments and pages the rest by cursor, by count and by size', async () => {
+    const big = new DreamScript(USER_A, new Clock());
+    big.created({ title: 'A long dream' });
+    for (let i = 0; i < FRAGMENT_PAGE_SIZE + 5; i++) big.captured(`Chat ${i}`, i === 3 ? 'x'.repeat(FRAGMENT_PAGE_CHARS) : `Short chat ${i}`);
+    await project(database.db, dreamDetailProjection, await appendScripts(database.db.store, [big]), 100);
+    const first = await detail(USER_A, big.dreamId);
+    expect(first!.fragmentCount).to.equal(FRAGMENT_PAGE_SIZE + 5);
+    // The fourth fragment alone passes the size bound: the first page stops before it.
+    expect(first!.fragments.map((f) => f.title)).to.deep.equal(['Chat 0', 'Chat 1', 'Chat 2']);
+    const seen = [...first!.fragments];
+    let cursor = first!.fragmentsNextCursor;
+    while (cursor) {
+      const page = await withReaderScope(database.db.pool, USER_A, (client) => getFragmentPage(client, USER_A, big.dreamId, cursor!));
+      expect(page!.fragments.length).to.be.within(1, FRAGMENT_PAGE_SIZE);
+      seen.push(...page!.fragments);
+      cursor = page!.nextCursor;
+    }
+    expect(seen.map((f) => f.title)).to.deep.equal(Array.from({ length: FRAGMENT_PAGE_SIZE + 5 }, (_, i) => `Chat ${i}`));
+    expect(await withReaderScope(database.db.pool, USER_B, (client) => getFragmentPage(client, USER_B, big.dreamId))).to.equal(undefined);
+  });
+
   it('announces changed dreams on dream_changes only when the batch commits', async () => {
     const listener = new pg.Client({ connectionString: database.db.url });
     await listener.connect();
@@ -106,8 +129,8 @@ describe('dream_detail', function () {
       await project(database.db, dreamDetailProjection, [completed!, deleted!]);
       await eventually(() => changes.length >= 2, { what: 'two notifications' });
       expect(changes).to.deep.equal([
-        { ownerId: USER_B, dreamId: b1.dreamId, position: completed!.position.toString(), revision: completed!.revision.toString(), kind: 'implementation_completed' },
-        { ownerId: USER_B, dreamId: b1.dreamId, position: deleted!.position.toString(), revision: deleted!.revision.toString(), kind: 'deleted' },
+        { ownerId: USER_B, dreamId: b1.dreamId, position: completed!.position.toString(), revision: completed!.revision.toString(), kind: 'implementation_completed', types: ['ImplementationCompleted'], fragmentIds: [] },
+        { ownerId: USER_B, dreamId: b1.dreamId, position: deleted!.position.toString(), revision: deleted!.revision.toString(), kind: 'deleted', types: ['DreamDeleted'], fragmentIds: [] },
       ]);
     } finally {
       await listener.end();

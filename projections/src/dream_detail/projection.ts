@@ -10,7 +10,7 @@ import { occurredAt } from '../shared/time.js';
 import { DREAM_CHANGES_CHANNEL } from '../runtime/names.js';
 import type { DreamEvent } from '../runtime/events.js';
 import type { Projection, ProjectionTx } from '../runtime/projection.js';
-import { dreamChangeKind, encodeDreamChange } from './changes.js';
+import { accumulate, dreamChangeKind, encodeDreamChange, type ChangeSoFar } from './changes.js';
 import { evolveDetail } from './evolve.js';
 import { documentsTable, dreamDetailTable, fragmentsTable, todosTable, type FragmentRow, type TodoRow } from './migrations.js';
 
@@ -117,6 +117,9 @@ function applyToChildren(tx: ProjectionTx, event: DreamEvent, ownerId: string): 
   }
 }
 
+// One unit of work per batch: what each dream's notification has said so far in it.
+const batches = new WeakMap<object, Map<string, ChangeSoFar>>();
+
 export const dreamDetailProjection: Projection = {
   name: 'dream_detail',
   handles: ALL_DREAM_EVENTS,
@@ -131,7 +134,14 @@ export const dreamDetailProjection: Projection = {
     else dreams.delete({ dream_id: event.data.dreamId });
     applyToChildren(tx, event, ownerId);
     const kind = dreamChangeKind(event.type);
-    const change = { ownerId, dreamId: event.data.dreamId, position: event.position.toString(), revision: event.revision.toString(), kind };
-    tx.notify(DREAM_CHANGES_CHANNEL, encodeDreamChange(change), `${change.dreamId}:${kind}`);
+    const key = `${event.data.dreamId}:${kind}`;
+    const batch = batches.get(tx) ?? new Map<string, ChangeSoFar>();
+    batches.set(tx, batch);
+    const captured = event.type === 'FragmentCaptured' ? event.data.fragment.fragmentId : undefined;
+    const soFar = accumulate(batch.get(key) ?? { types: [], fragmentIds: [] }, event.type, captured);
+    batch.set(key, soFar);
+    const change = { ownerId, dreamId: event.data.dreamId, position: event.position.toString(), revision: event.revision.toString(), kind, ...soFar };
+    // A later event of the batch replaces this notification (same key), carrying what this one said.
+    tx.notify(DREAM_CHANGES_CHANNEL, encodeDreamChange(change), key);
   },
 };

@@ -3,22 +3,12 @@ import { isUuid, tableIn, type Queryable, type QueryOptions } from '../shared/qu
 import { iso } from '../shared/time.js';
 import type { SyncState } from '../shared/sync-state.js';
 import type { DreamSummary } from '../dream_summary/queries.js';
+import { FRAGMENT_PAGE_CHARS, FRAGMENT_PAGE_SIZE, fragmentPageSql, toFragmentPage, type FragmentView } from './fragment-page.js';
 import type { Implementation } from './migrations.js';
 
-// Children are named fragmentId/todoId/documentId, as in the events, the commands and the API paths.
-export interface FragmentView {
-  fragmentId: string;
-  title: string;
-  content: string;
-  source: string;
-  url: string | null;
-  mode: string;
-  features: string[];
-  codeSnippets: { language: string; code: string }[];
-  capturedAt: string;
-  updatedAt: string;
-}
+export type { FragmentView };
 
+// Children are named fragmentId/todoId/documentId, as in the events, the commands and the API paths.
 export interface TodoView {
   todoId: string;
   title: string;
@@ -45,7 +35,10 @@ export interface DocumentView {
 
 export interface DreamDetail extends DreamSummary {
   summary: string | null;
+  /** The first page of fragments; `fragmentCount` says how many there are in all. */
   fragments: FragmentView[];
+  /** Where `GET /dreams/:id/fragments?cursor=` goes on; null when `fragments` holds them all. */
+  fragmentsNextCursor: string | null;
   todos: TodoView[];
   documents: DocumentView[];
   implementation: Implementation | null;
@@ -61,24 +54,11 @@ function detailSql(options: QueryOptions | undefined): string {
   const children = (table: string, columns: string) =>
     `(SELECT coalesce(json_agg(c ORDER BY c.sort_key), '[]') FROM (SELECT ${columns} FROM ${tableIn(options, table)} WHERE dream_id = d.dream_id AND owner_id = $1) c)`;
   return `SELECT d.*,
-    ${children('dream_fragments', 'fragment_id, sort_key, title, content, source, url, mode, features, code_snippets, captured_at, updated_at')} AS fragments,
+    ${fragmentPageSql(options, 'd.dream_id', '-9223372036854775808', '$3', '$4')} AS fragments,
     ${children('dream_todos', 'todo_id, sort_key, title, description, category, priority, status, deadline, source, assigned_to, created_at, updated_at, completed_at')} AS todos,
     ${children('dream_documents', 'document_id, sort_key, title, file_name, file_type, size, attached_at')} AS documents
   FROM ${tableIn(options, 'dream_detail')} d WHERE d.owner_id = $1 AND d.dream_id = $2::uuid`;
 }
-
-const fragmentView = (f: Json): FragmentView => ({
-  fragmentId: f.fragment_id,
-  title: f.title,
-  content: f.content,
-  source: f.source,
-  url: f.url,
-  mode: f.mode,
-  features: f.features,
-  codeSnippets: f.code_snippets,
-  capturedAt: iso(f.captured_at)!,
-  updatedAt: iso(f.updated_at)!,
-});
 
 const todoView = (t: Json): TodoView => ({
   todoId: t.todo_id,
@@ -107,10 +87,10 @@ const documentView = (d: Json): DocumentView => ({
 /** The dream's detail, or undefined when the user has no such dream. */
 export async function getDreamDetail(client: Queryable, userId: string, dreamId: string, options?: QueryOptions): Promise<DreamDetail | undefined> {
   if (!isUuid(dreamId)) return undefined;
-  const { rows } = await client.query<Json>(detailSql(options), [userId, dreamId]);
+  const { rows } = await client.query<Json>(detailSql(options), [userId, dreamId, FRAGMENT_PAGE_SIZE, FRAGMENT_PAGE_CHARS]);
   const row = rows[0];
   if (!row) return undefined;
-  const fragments = (row.fragments as Json[]).map(fragmentView);
+  const page = toFragmentPage(row.fragments as Json[]);
   const todos = (row.todos as Json[]).map(todoView);
   const documents = (row.documents as Json[]).map(documentView);
   const sync = row.sync as SyncState;
@@ -122,7 +102,7 @@ export async function getDreamDetail(client: Queryable, userId: string, dreamId:
     status: row.status,
     brand: row.brand,
     tags: row.tags,
-    fragmentCount: fragments.length,
+    fragmentCount: page.total,
     todoCount: todos.length,
     completedTodos: todos.filter((todo) => todo.status === 'completed').length,
     documentCount: documents.length,
@@ -130,7 +110,8 @@ export async function getDreamDetail(client: Queryable, userId: string, dreamId:
     pipelineosProjectId: row.pipelineos_project_id,
     created: iso(row.created_at)!,
     updated: iso(row.updated_at)!,
-    fragments,
+    fragments: page.fragments,
+    fragmentsNextCursor: page.nextCursor,
     todos,
     documents,
     implementation: row.implementation,

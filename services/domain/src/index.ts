@@ -6,3 +6,4 @@ export type { DreamEvent, DreamEventType, Event, RecordedDreamEvent } from './dr
 export type * from './dreams/commands.js';
 export { dreamIdFromStreamId, dreamStreamId } from './dreams/stream.js';
 export { TITLE_MAX, TITLE_MIN } from './dreams/rules.js';
+export { MAX_FRAGMENT_CHARS, MAX_FRAGMENTS } from './dreams/size.js';

@@ -4,6 +4,7 @@ import { assertNoDream, dreamFor } from './access.js';
 import type { AddFragment, CaptureFragment, EditFragment, RemoveFragment } from './commands.js';
 import type { DreamEvent } from './events.js';
 import { brand, captureMode, dreamTitle, itemTitle, lengthOf, normaliseTags, optional, sameJson, TITLE_MAX, TITLE_MIN, Violations } from './rules.js';
+import { assertRoomFor } from './size.js';
 import type { Dream, ExistingDream } from './state.js';
 
 type FragmentInput = ContractFragmentInput & { fragmentId: string };
@@ -50,6 +51,7 @@ export function captureFragment({ data, metadata }: CaptureFragment, state: Drea
     violations.throwIfAny();
     const dream = dreamFor(state, metadata);
     assertNewFragment(dream, fragment.fragmentId);
+    assertRoomFor(dream.fragments, fragment);
     return [{ type: 'FragmentCaptured', data: { dreamId: dream.id, fragment } }];
   }
   const dreamBrand = brand(data.brand, '/brand', violations);
@@ -72,6 +74,7 @@ export function addFragment({ data, metadata }: AddFragment, state: Dream): Drea
   const fragment = newFragment(input, metadata.now, '', violations);
   violations.throwIfAny();
   assertNewFragment(dream, fragment.fragmentId);
+  assertRoomFor(dream.fragments, fragment);
   return [{ type: 'FragmentCaptured', data: { dreamId: dream.id, fragment } }];
 }
 
@@ -95,6 +98,10 @@ export function editFragment({ data, metadata }: EditFragment, state: Dream): Dr
     ),
   };
   if (Object.keys(changes).length === 0) return [];
+  assertRoomFor(
+    dream.fragments.filter((f) => f.fragmentId !== fragment.fragmentId),
+    { ...fragment, ...changes },
+  );
   return [{ type: 'FragmentEdited', data: { dreamId: dream.id, fragmentId: fragment.fragmentId, changes } }];
 }
 

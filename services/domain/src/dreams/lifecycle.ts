@@ -3,6 +3,7 @@ import { assertNoDream, dreamFor } from './access.js';
 import type { ArchiveDream, ChangeDreamStatus, CreateDream, DeleteDream, ImportDream } from './commands.js';
 import type { DreamEvent } from './events.js';
 import { newFragment } from './fragments.js';
+import { assertDreamSize } from './size.js';
 import { brand, dreamStatus, dreamTitle, normaliseTags, optional, uniqueIds, Violations } from './rules.js';
 import type { Dream } from './state.js';
 import { newTodo } from './todos.js';
@@ -44,6 +45,7 @@ export function importDream({ data, metadata }: ImportDream, state: Dream): Drea
   };
   violations.throwIfAny();
   assertNoDream(state, data.dreamId, metadata);
+  assertDreamSize(imported.fragments);
   return [{ type: 'DreamImported', data: imported }];
 }
 
