@@ -14,6 +14,7 @@ import { partitionCheckpointsTableSql } from './runtime/partitions/checkpoints.j
 import { ownedTables, type Projection } from './runtime/projection.js';
 import { createTableSql, qualified } from './runtime/table.js';
 import { PROJECTIONS } from './registry.js';
+import { regenerateColumns } from './shared/text-index.js';
 
 export const CREATE_READER_ROLE = `DO $$
 BEGIN
@@ -47,6 +48,12 @@ export const migrations: Migration[] = [
   { name: '001_schema_role_checkpoints', up: (knex) => run(knex, schemaSql(READ_MODELS_SCHEMA)) },
   ...Object.values(PROJECTIONS).map(projectionTablesMigration),
   { name: '003_partition_checkpoints', up: (knex) => run(knex, [partitionCheckpointsTableSql(READ_MODELS_SCHEMA)]) },
+  {
+    name: '004_bounded_text_index',
+    up: async (knex) => {
+      for (const spec of Object.values(PROJECTIONS).flatMap(ownedTables)) if (spec.generated) await regenerateColumns(knex, spec, READ_MODELS_SCHEMA);
+    },
+  },
 ];
 
 /** Creates or updates the read model schema in the database at `url`. */
