@@ -10,6 +10,7 @@
 import { migrate, quoteIdent, type Knex, type Logger, type Migration } from '@dreamcatcher/service-kit';
 import { checkpointsTableSql } from './runtime/checkpoints.js';
 import { CHECKPOINTS_TABLE, READ_MODELS_SCHEMA, READER_ROLE } from './runtime/names.js';
+import { holesTableSql } from './runtime/holes.js';
 import { partitionCheckpointsTableSql } from './runtime/partitions/checkpoints.js';
 import { ownedTables, type Projection } from './runtime/projection.js';
 import { createTableSql, qualified } from './runtime/table.js';
@@ -54,6 +55,7 @@ export const migrations: Migration[] = [
       for (const spec of Object.values(PROJECTIONS).flatMap(ownedTables)) if (spec.generated) await regenerateColumns(knex, spec, READ_MODELS_SCHEMA);
     },
   },
+  { name: '005_projection_holes', up: (knex) => run(knex, [holesTableSql(READ_MODELS_SCHEMA)]) },
 ];
 
 /** Creates or updates the read model schema in the database at `url`. */

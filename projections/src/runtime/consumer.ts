@@ -7,7 +7,8 @@
  * with one `ack(last, multiple)`. A batch that fails for a reason other than an outage is
  * retried one message at a time, each with a few attempts and backoff; a message that
  * still fails is published to the dead-letter exchange with the error in its headers and
- * acknowledged, and the projector carries on. Outages (database, network) are retried
+ * acknowledged, recorded as a hole its stream's later events skip (holes.ts), and the
+ * projector carries on. Outages (database, network) are retried
  * until they end, without dead-lettering anything.
  */
 import type pg from 'pg';
@@ -29,8 +30,9 @@ import {
 import { applyBatch, type BatchResult, type StreamReader } from './apply-batch.js';
 import { lockProjection } from './checkpoints.js';
 import { deadLetterHeaders } from './dead-letters.js';
-import { decodeEnvelope } from './events.js';
+import { decodeEnvelope, type ProjectionEvent } from './events.js';
 import { isTransient, StoppedError } from './failures.js';
+import { recordHole } from './holes.js';
 import type { FailureKind, ProjectorMetrics } from './metrics.js';
 import { READ_MODELS_SCHEMA } from './names.js';
 import type { ProjectionPartition } from './partitions/partition.js';
@@ -236,7 +238,7 @@ export class Projector {
       } catch (error) {
         if (error instanceof StoppedError) throw error;
         this.failed('message');
-        if (attempt >= attempts) return this.deadLetter(channel, item.message, error as Error, attempt);
+        if (attempt >= attempts) return this.deadLetter(channel, item.message, error as Error, attempt, item.event);
         await sleep(backoffDelay(attempt - 1, initialDelayMs, maxDelayMs), this.stopping.signal);
       }
     }
@@ -302,7 +304,7 @@ export class Projector {
     if (result.checkpoint !== undefined) metrics.checkpoint.set({ projection }, Number(result.checkpoint));
   }
 
-  private async deadLetter(channel: ConfirmChannel, message: ConsumeMessage, error: Error, attempts: number): Promise<void> {
+  private async deadLetter(channel: ConfirmChannel, message: ConsumeMessage, error: Error, attempts: number, event?: ProjectionEvent): Promise<void> {
     const { exchange, routingKey } = this.options.deadLetter;
     const headers = deadLetterHeaders(message, error, { attempts, projection: this.name, queue: this.options.queue.queue });
     withLogContext({ correlationId: String(message.properties.headers?.['x-correlation-id'] ?? '') }, () =>
@@ -312,5 +314,6 @@ export class Projector {
     await channel.waitForConfirms();
     this.stats.deadLettered++;
     this.deps.metrics?.deadLetters.inc({ projection: this.name });
+    if (event) await this.untilNoOutage(() => recordHole(this.deps.pool, this.options.schema, this.name, event, error, this.logger));
   }
 }
