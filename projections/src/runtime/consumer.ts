@@ -8,7 +8,8 @@
  * retried one message at a time, each with a few attempts and backoff; a message that
  * still fails is published to the dead-letter exchange with the error in its headers and
  * acknowledged, recorded as a hole its stream's later events skip (holes.ts), and the
- * projector carries on. Outages (database, network) are retried
+ * projector carries on; once it has applied an erasure, it drops the user's dead letters
+ * (dead-letter-erasure.ts). Outages (database, network) are retried
  * until they end, without dead-lettering anything.
  */
 import type pg from 'pg';
@@ -29,11 +30,12 @@ import {
 } from '@dreamcatcher/service-kit';
 import { applyBatch, type BatchResult, type StreamReader } from './apply-batch.js';
 import { lockProjection } from './checkpoints.js';
+import { eraseFromDeadLetters } from './dead-letter-erasure.js';
 import { deadLetterHeaders } from './dead-letters.js';
 import { decodeEnvelope, type ProjectionEvent } from './events.js';
 import { isTransient, StoppedError } from './failures.js';
 import { recordHole } from './holes.js';
-import type { FailureKind, ProjectorMetrics } from './metrics.js';
+import { recordBatch, type FailureKind, type ProjectorMetrics } from './metrics.js';
 import { READ_MODELS_SCHEMA } from './names.js';
 import type { ProjectionPartition } from './partitions/partition.js';
 import type { Projection } from './projection.js';
@@ -94,6 +96,7 @@ interface Delivery {
 export class Projector {
   private buffer: Delivery[] = [];
   private channel: ConfirmChannel | undefined;
+  private connection: ChannelModel | undefined;
   private draining: Promise<void> | undefined;
   private readonly stopping = new AbortController();
   private readonly logger: Logger;
@@ -118,6 +121,7 @@ export class Projector {
   /** Opens a channel on `connection` and starts consuming; run again after every reconnect. */
   async attach(connection: ChannelModel): Promise<void> {
     if (this.stopping.signal.aborted) return;
+    this.connection = connection;
     const channel = await connection.createConfirmChannel();
     await (this.options.partition ? this.options.partition.declare(channel) : declareQueue(channel, this.options.queue));
     await channel.prefetch(this.options.prefetch);
@@ -219,6 +223,8 @@ export class Projector {
         this.logger.warn('batch failed, applying its messages one by one', { messages: events.length, error: (error as Error).message });
         for (const item of events) await this.applyAlone(channel, item);
       }
+      const { pool } = this.deps, { schema, queue } = this.options;
+      await this.untilNoOutage(() => eraseFromDeadLetters({ connection: this.connection, pool, schema, deadLetterQueue: queue.deadLetterQueue, logger: this.logger }, events.map((item) => item.event)));
     }
     try {
       channel.ack(messages.at(-1)!, true);
@@ -281,7 +287,8 @@ export class Projector {
       }
     });
     timer?.();
-    this.record(result);
+    if (result.checkpoint !== undefined) this.checkpoint = result.checkpoint;
+    if (this.deps.metrics) recordBatch(this.deps.metrics, this.name, result);
     for (const { eventId, type, position, metadata } of events) {
       this.logger.debug('event projected', { eventId, type, position: position.toString(), correlationId: metadata.correlationId, userId: metadata.userId, checkpoint: result.checkpoint?.toString() });
     }
@@ -290,18 +297,6 @@ export class Projector {
 
   private failed(kind: FailureKind): void {
     this.deps.metrics?.failures.inc({ projection: this.name, kind });
-  }
-
-  private record(result: BatchResult): void {
-    const metrics = this.deps.metrics;
-    const projection = this.name;
-    if (result.checkpoint !== undefined) this.checkpoint = result.checkpoint;
-    if (!metrics) return;
-    metrics.events.inc({ projection, outcome: 'applied' }, result.applied);
-    metrics.events.inc({ projection, outcome: 'ignored' }, result.ignored);
-    metrics.events.inc({ projection, outcome: 'duplicate' }, result.duplicates);
-    metrics.events.inc({ projection, outcome: 'refetched' }, result.refetched);
-    if (result.checkpoint !== undefined) metrics.checkpoint.set({ projection }, Number(result.checkpoint));
   }
 
   private async deadLetter(channel: ConfirmChannel, message: ConsumeMessage, error: Error, attempts: number, event?: ProjectionEvent): Promise<void> {

@@ -3,27 +3,18 @@ import { createMetricsRegistry } from '@dreamcatcher/service-kit';
 import { eventually } from '@dreamcatcher/service-kit/testing';
 import { runCli } from '../cli.js';
 import { getDreamSummary } from '../dream_summary/queries.js';
-import { PROJECTIONS } from '../registry.js';
 import { storeReader } from '../rebuild/build.js';
 import { Clock, DreamScript } from '../testing/dream-script.js';
+import { fragileSummary } from '../testing/fragile.js';
 import { appendScripts, publishEnvelope, quietLogger, useReadModelDatabase, useTestBroker } from '../testing/harness.js';
 import { USER_A } from '../testing/workload.js';
 import { Projector, projectorOptions } from './consumer.js';
 import type { ProjectionEvent } from './events.js';
 import { holesGauge, listHoles } from './holes.js';
 import { READ_MODELS_SCHEMA } from './names.js';
-import type { Projection } from './projection.js';
 import { withReaderScope } from './reader-scope.js';
 
-/** dream_summary, except that it cannot apply a fragment whose content is "poison". */
-const base = PROJECTIONS.dream_summary;
-const fragile: Projection = {
-  ...base,
-  apply(tx, event) {
-    if (event.type === 'FragmentCaptured' && event.data.fragment.content === 'poison') throw new Error('cannot apply this one');
-    base.apply(tx, event);
-  },
-};
+const fragile = fragileSummary;
 
 describe('projection holes', function () {
   this.timeout(30_000);
