@@ -13,6 +13,7 @@ import { securityContext, type SecurityContext } from './context.js';
 import { startHardenedGateway, type HardenedGateway } from './hardened-gateway.js';
 import { injectionCases } from './injection-cases.js';
 import { isolationCases } from './isolation-cases.js';
+import { poisonCases } from './poison-cases.js';
 
 describe('security: attacks on the gateway of the running system', function () {
   this.timeout(180_000);
@@ -47,4 +48,5 @@ describe('security: attacks on the gateway of the running system', function () {
   area('takes every filter as data, never as SQL', injectionCases, 'SQL injection');
   area('refuses oversized bodies and heads, and cuts off slow senders', bodyCases, 'oversized and slow bodies');
   area('cannot be talked out of its rate limit', rateLimitCases, 'rate-limit bypass');
+  area('cannot poison a projection, nor outlive erasure in a dead-letter queue', poisonCases, 'poison');
 });
