@@ -23,7 +23,7 @@ export async function poisonCases(ctx: SecurityContext): Promise<void> {
   const token = await signToken(userId, ['user']);
   let dreamId = '';
 
-  await report.check(AREA, 'capture 200,000 characters too many for a tsvector, then edit the dream', 'the edit shows in search', async () => {
+  await report.check(AREA, 'capture a fragment whose words overflow a tsvector, then edit the dream', 'the edit shows in search', async () => {
     const capture = await call('POST', '/conversations/capture', { token, body: { dreamTitle: 'Airships', brand: 'personal', fragment: { title: 'Huge', content: poisonText('zeppelin'), source: 'claude' } } });
     if (capture.status !== 201) return { passed: false, actual: `capture answered ${capture.status}` };
     dreamId = capture.json.dreamId as string;
