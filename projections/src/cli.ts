@@ -9,7 +9,7 @@
  *   dead-letters show <projection> <id>     one of them, with its error
  *   dead-letters replay <projection> [ids...] | --all
  *   holes list [projection]                 dead-lettered events whose streams went on without them
- *   holes clear <projection> [stream]       once replayed or rebuilt
+ *   holes clear <projection> [stream]       accept the loss (a rebuild clears them itself)
  *
  * Configuration comes from the environment like the services (DATABASE_URL, AMQP_URL,
  * EVENT_STORE, EVENTSTORE_CONNECTION_STRING). `--json` prints machine-readable results.
@@ -196,7 +196,7 @@ export function buildProgram(env: NodeJS.ProcessEnv, io: CliIo, setExitCode: (co
     });
   holes
     .command('clear')
-    .description('after replaying the dead letters or rebuilding the projection')
+    .description('accept the loss (a rebuild applies every event and clears them itself)')
     .argument('<projection>')
     .argument('[streamId]', 'only this stream')
     .action(async (projection: string, streamId?: string) => {

@@ -4,6 +4,8 @@ import { eventually } from '@dreamcatcher/service-kit/testing';
 import { runCli } from '../cli.js';
 import { getDreamSummary } from '../dream_summary/queries.js';
 import { storeReader } from '../rebuild/build.js';
+import { rebuildAndSwap } from '../rebuild/rebuild.js';
+import { PROJECTIONS } from '../registry.js';
 import { Clock, DreamScript } from '../testing/dream-script.js';
 import { fragileSummary } from '../testing/fragile.js';
 import { appendScripts, publishEnvelope, quietLogger, useReadModelDatabase, useTestBroker } from '../testing/harness.js';
@@ -80,5 +82,10 @@ describe('projection holes', function () {
     await settled(seen + 3);
     expect(await summaryOf(dream.dreamId)).to.include({ title: 'Batch after', fragmentCount: 0 });
     expect((await listHoles(database.db.pool, READ_MODELS_SCHEMA)).map((hole) => [hole.streamId, hole.revision])).to.deep.equal([[dream.streamId, 1n]]);
+
+    // Once the cause is gone, a rebuild applies every event, and the holes go with it.
+    await rebuildAndSwap({ pool: database.db.pool, store: database.db.store, projections: [PROJECTIONS.dream_summary] });
+    expect(await summaryOf(dream.dreamId)).to.include({ title: 'Batch after', fragmentCount: 1 });
+    expect(await listHoles(database.db.pool, READ_MODELS_SCHEMA)).to.deep.equal([]);
   });
 });

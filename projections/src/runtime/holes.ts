@@ -2,10 +2,10 @@
  * Holes: events a projector dead-lettered, so its read model lacks them. A hole is recorded
  * (projection, stream, revision, reason) when the event is dead-lettered, and from then on
  * the gap refetch of that stream skips it: the stream's later events are applied instead of
- * failing on the same event again and following it into the dead-letter queue. Holes stay
- * visible until an operator clears them (after replaying the dead letter, whose event then
- * is a repeat, or rebuilding the projection): as the `projection_holes` gauge and as a
- * degraded `/ready`.
+ * failing on the same event again and following it into the dead-letter queue. Replaying
+ * the dead letter then changes nothing (its stream has moved past it); a rebuild applies
+ * every event and clears the projection's holes. Until then they show as the
+ * `projection_holes` gauge and a degraded `/ready`; an operator who accepts the loss clears them.
  */
 import type pg from 'pg';
 import { Gauge, type Logger, type Registry } from '@dreamcatcher/service-kit';
