@@ -23,7 +23,7 @@ BEGIN
 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
 END $$`;
 
-/** Statements creating a schema with its checkpoints table, readable by the reader role. */
+/** Statements creating a schema with its checkpoints table (readable by the reader role) and its holes table. */
 export function schemaSql(schema: string): string[] {
   return [
     CREATE_READER_ROLE,
@@ -31,6 +31,8 @@ export function schemaSql(schema: string): string[] {
     `GRANT USAGE ON SCHEMA ${quoteIdent(schema)} TO ${quoteIdent(READER_ROLE)}`,
     checkpointsTableSql(schema),
     `GRANT SELECT ON ${qualified(schema, CHECKPOINTS_TABLE)} TO ${quoteIdent(READER_ROLE)}`,
+    // A rebuild's schema gets an empty one: the gap reads there skip nothing.
+    holesTableSql(schema),
   ];
 }
 
