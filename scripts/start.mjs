@@ -7,6 +7,7 @@ const gatewayPort = port('PORT', 8080);
 const plan = planSystem({
   ports: {
     gateway: gatewayPort,
+    gatewayOps: port('OPS_PORT', 8089),
     command: port('COMMAND_SERVICE_PORT', 8081),
     relay: port('RELAY_PORT', 8082),
     projectors: [0, 1, 2, 3, 4, 5].map((i) => port('PROJECTOR_BASE_PORT', 8090) + i),
@@ -37,6 +38,7 @@ process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
 const gateway = system.url('gateway');
-waitForReady(`${gateway}/ready`, { timeoutMs: 120_000 })
-  .then(() => console.error(`[start] Dreamcatcher is ready: ${gateway}/api/v1 (Ctrl-C to stop)`))
+const ops = system.opsUrl('gateway');
+waitForReady(`${ops}/ready`, { timeoutMs: 120_000 })
+  .then(() => console.error(`[start] Dreamcatcher is ready: ${gateway}/api/v1, ops (/ready, /metrics) on ${ops} (Ctrl-C to stop)`))
   .catch((error) => console.error(`[start] ${error.message}`));

@@ -3,9 +3,12 @@ export interface ServicePlan {
   entry: string;
   env: Record<string, string>;
   url: string;
+  /** Where /health, /ready and /metrics are served, when not at `url` (the gateway's ops port). */
+  opsUrl?: string;
 }
 export interface SystemPorts {
   gateway: number;
+  gatewayOps: number;
   command: number;
   relay: number;
   projectors: number[];
@@ -13,6 +16,8 @@ export interface SystemPorts {
 export interface RunningSystem {
   plan: ServicePlan[];
   url(name: string): string | undefined;
+  /** The base URL of the service's /health, /ready and /metrics. */
+  opsUrl(name: string): string | undefined;
   pid(name: string): number | undefined;
   kill(name: string, signal?: NodeJS.Signals): Promise<void>;
   start(name: string): void;

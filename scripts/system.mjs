@@ -18,7 +18,9 @@ export const DEVELOPMENT_ENV = {
 
 /**
  * The processes of the system and the environment of each.
- * `ports`: { gateway, command, relay, projectors: [one per projection] }.
+ * `ports`: { gateway, gatewayOps, command, relay, projectors: [one per projection] }.
+ * Each service's `opsUrl` serves /health, /ready and /metrics: its `url` for every
+ * service but the gateway, which serves them on a port of their own (OPS_PORT).
  */
 export function planSystem({ ports, env = {} }) {
   const local = (port) => `http://127.0.0.1:${port}`;
@@ -37,10 +39,12 @@ export function planSystem({ ports, env = {} }) {
     env: {
       ...shared,
       PORT: String(ports.gateway),
+      OPS_PORT: String(ports.gatewayOps),
       COMMAND_SERVICE_URL: command.url,
       READY_DEPENDENCIES: [relay.url, ...projectors.map((p) => p.url)].join(','),
     },
     url: local(ports.gateway),
+    opsUrl: local(ports.gatewayOps),
   };
   return [command, relay, ...projectors, gateway];
 }
@@ -101,6 +105,10 @@ export function startSystem(plan, { mode = 'dist', stdio = 'inherit', restartDel
   return {
     plan,
     url: (name) => plan.find((service) => service.name === name)?.url,
+    opsUrl: (name) => {
+      const service = plan.find((candidate) => candidate.name === name);
+      return service && (service.opsUrl ?? service.url);
+    },
     pid: (name) => running.get(name)?.child.pid,
     /** Kills a service abruptly; it stays down until `start(name)`. */
     async kill(name, signal = 'SIGKILL') {

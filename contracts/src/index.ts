@@ -25,3 +25,4 @@ export {
 } from './validation.js';
 export { openApiDocument, openApiOperations, toExpressPath, type OpenApiOperation } from './openapi.js';
 export { responseContract, validateHttpResponse, type HttpAnswer, type ResponseContract } from './http-responses.js';
+export { canonicalId, canonicalIds, isCanonicalUuid, isIdField, isUserId, isUuid, MAX_USER_ID_LENGTH, userIdProblem } from './ids.js';

@@ -7,14 +7,14 @@ import type { Server } from 'node:http';
 import express, { type Express } from 'express';
 import type { EventStore } from '@dreamcatcher/event-store';
 import { CHECKPOINT_CHANNEL, DREAM_CHANGES_CHANNEL } from '@dreamcatcher/projections';
-import { handleOpsRequest, type Logger, type Pool, type ReadinessCheck, type Registry } from '@dreamcatcher/service-kit';
+import type { Logger, Pool, Registry } from '@dreamcatcher/service-kit';
 import type { AuditAccess } from './audit/audit-access.js';
 import { auditRoutes } from './audit/audit-routes.js';
 import { erasureRoutes } from './audit/erasure-route.js';
 import { apiKeyRoutes } from './auth/api-key-routes.js';
 import { principalForApiKey } from './auth/api-keys.js';
 import type { VerifyToken } from './auth/jwt.js';
-import { createAuthenticator, identify, type Authenticator } from './auth/middleware.js';
+import { createAuthenticator, identify, noStoreWhenAuthenticated, type Authenticator } from './auth/middleware.js';
 import type { GatewayConfig } from './config.js';
 import type { CommandServiceClient } from './dreams/command-client.js';
 import { commandRoutes } from './dreams/command-routes.js';
@@ -24,7 +24,7 @@ import type { ReadModels } from './dreams/read-models.js';
 import { syncSessionRoutes } from './dreams/sync-session-route.js';
 import { errorHandler, routeNotFound } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
-import { rateLimit } from './http/rate-limit.js';
+import { chargeExtra, rateLimit } from './http/rate-limit.js';
 import { TokenBuckets } from './http/token-bucket.js';
 import { requestContext } from './http/request-context.js';
 import { API_PREFIX, mountRoutes, type RouteSpec } from './http/routes.js';
@@ -40,7 +40,6 @@ import { CheckpointWatch } from './read-your-writes/checkpoint-watch.js';
 export { CHECKPOINT_CHANNEL, DREAM_CHANGES_CHANNEL };
 /** The projection whose checkpoint bounds live replays: live updates show its rows. */
 const LIVE_PROJECTION = 'dream_detail';
-const OPS_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 export type GatewaySettings = Pick<GatewayConfig, 'bodyLimitBytes' | 'rateLimitPerMinute' | 'corsOrigins' | 'readYourWritesTimeoutMs' | 'heartbeatSeconds'>;
 
@@ -58,8 +57,8 @@ export interface GatewayDeps {
   verifyToken: VerifyToken;
   /** LISTENs on `projection_checkpoints` and `dream_changes`. */
   listener: NotificationListener;
+  /** Where the HTTP metrics are counted; served on the ops port (server.ts), not here. */
   metrics: Registry;
-  readiness: Record<string, ReadinessCheck>;
   /** The OpenAPI document, served as JSON. */
   openApi: () => unknown;
 }
@@ -108,7 +107,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   const routes: RouteSpec[] = [
     ...commandRoutes(commands),
-    ...syncSessionRoutes(commands),
+    ...syncSessionRoutes(commands, chargeExtra(buckets)),
     ...queryRoutes(readModels, watch, settings.readYourWritesTimeoutMs),
     ...historyRoutes(deps.audit),
     ...auditRoutes(deps.audit, logger),
@@ -124,12 +123,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
   app.use(requestContext(logger));
   app.use(httpMetrics(metrics));
   app.use(securityHeaders());
-  app.use(async (req, res, next) => {
-    if (OPS_PATHS.has(req.path)) res.locals.route = req.path;
-    if (!(await handleOpsRequest(req, res, { service: 'gateway', checks: deps.readiness, metrics }))) next();
+  // Liveness only: readiness and metrics name internal services, so they are served on the ops port alone.
+  app.get('/health', (_req, res) => {
+    res.locals.route = '/health';
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
   app.use(corsFor(settings.corsOrigins));
   app.use(identify(authenticator));
+  app.use(noStoreWhenAuthenticated);
   app.use(rateLimit(buckets));
   app.use(...jsonBody(settings.bodyLimitBytes));
   const api = express.Router();

@@ -4,17 +4,27 @@ import { readCommonConfig, type CommonConfig, type EnvReader } from '@dreamcatch
 export const DEVELOPMENT_JWT_SECRET = 'dev-secret-change-me';
 export const DEVELOPMENT_COMMAND_SERVICE_TOKEN = 'dev-command-token-change-me';
 
-/** How bearer tokens are checked: a shared HS256 secret (development) or a JWKS (production). */
-export type JwtConfig =
+/**
+ * How bearer tokens are checked: a shared HS256 secret (development; production only with
+ * JWT_ALLOW_HS256=true) or a JWKS of asymmetric keys (production). `maxLifetimeSeconds`
+ * bounds `exp - iat` (or `exp - now` without `iat`), so a token minted for years is refused.
+ */
+export type JwtConfig = { maxLifetimeSeconds: number } & (
   | { kind: 'secret'; secret: string; issuer?: string | undefined; audience?: string | undefined }
-  | { kind: 'jwks'; jwksUrl: string; issuer: string; audience: string };
+  | { kind: 'jwks'; jwksUrl: string; issuer: string; audience: string }
+);
 
 export interface GatewayConfig extends CommonConfig, AuditConfig {
   port: number;
   host: string;
+  /** Where `/health`, `/ready` and `/metrics` are served, apart from the API (OPS_PORT, OPS_HOST). */
+  opsPort: number;
+  opsHost: string;
   jwt: JwtConfig;
   commandServiceUrl: string;
   commandServiceToken: string;
+  /** How long the gateway waits for the command service; the service is told, and stops when it passes. */
+  commandTimeoutMs: number;
   corsOrigins: string[];
   /** Largest request body, in bytes. */
   bodyLimitBytes: number;
@@ -42,13 +52,18 @@ function readJwt(env: EnvReader): JwtConfig {
   const jwksUrl = env.optional('JWT_JWKS_URL');
   const issuer = env.optional('JWT_ISSUER');
   const audience = env.optional('JWT_AUDIENCE');
+  const maxLifetimeSeconds = env.int('JWT_MAX_LIFETIME_SECONDS', 86_400, { min: 60, max: 31_536_000 });
   if (jwksUrl) {
     env.url('JWT_JWKS_URL', undefined, env.production ? ['https'] : ['https', 'http']);
     if (!issuer) env.problem('JWT_ISSUER is required with JWT_JWKS_URL');
     if (!audience) env.problem('JWT_AUDIENCE is required with JWT_JWKS_URL');
-    return { kind: 'jwks', jwksUrl, issuer: issuer ?? '', audience: audience ?? '' };
+    return { kind: 'jwks', jwksUrl, issuer: issuer ?? '', audience: audience ?? '', maxLifetimeSeconds };
   }
-  return { kind: 'secret', secret: env.secret('JWT_SECRET', { developmentDefault: DEVELOPMENT_JWT_SECRET }), issuer, audience };
+  // A shared secret is held by every service that signs, so one leak forges any user: production takes it only when told to.
+  if (env.production && !env.bool('JWT_ALLOW_HS256', false)) {
+    env.problem('production accepts only JWKS tokens (RS*, PS*, ES*, EdDSA): set JWT_JWKS_URL, JWT_ISSUER and JWT_AUDIENCE, or JWT_ALLOW_HS256=true to accept HS256 with JWT_SECRET');
+  }
+  return { kind: 'secret', secret: env.secret('JWT_SECRET', { developmentDefault: DEVELOPMENT_JWT_SECRET }), issuer, audience, maxLifetimeSeconds };
 }
 
 /** The gateway's configuration; every problem is reported together by `loadConfig`. */
@@ -66,9 +81,12 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     ...readAuditConfig(env),
     port: env.int('PORT', 8080, { min: 0, max: 65535 }),
     host: env.string('HOST', '127.0.0.1'),
+    opsPort: env.int('OPS_PORT', 8089, { min: 0, max: 65535 }),
+    opsHost: env.string('OPS_HOST', '127.0.0.1'),
     jwt: readJwt(env),
     commandServiceUrl: env.url('COMMAND_SERVICE_URL', 'http://127.0.0.1:8081', ['http', 'https']).replace(/\/+$/, ''),
     commandServiceToken: env.secret('COMMAND_SERVICE_TOKEN', { developmentDefault: DEVELOPMENT_COMMAND_SERVICE_TOKEN }),
+    commandTimeoutMs: env.int('COMMAND_TIMEOUT_MS', 15_000, { min: 100, max: 600_000 }),
     corsOrigins: env.list('CORS_ORIGINS', []),
     bodyLimitBytes: bodyLimitBytes ?? 1024 * 1024,
     rateLimitPerMinute: env.int('RATE_LIMIT_PER_MINUTE', 1200, { min: 1 }),

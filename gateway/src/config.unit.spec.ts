@@ -7,8 +7,8 @@ const load = (env: Record<string, string>) => loadConfig(readGatewayConfig, env)
 describe('gateway configuration', () => {
   it('has safe local defaults', () => {
     const config = load({});
-    expect(config).to.deep.include({ port: 8080, host: '127.0.0.1', commandServiceUrl: 'http://127.0.0.1:8081', bodyLimitBytes: 1024 * 1024, readYourWritesTimeoutMs: 5000 });
-    expect(config.jwt).to.deep.equal({ kind: 'secret', secret: 'dev-secret-change-me', issuer: undefined, audience: undefined });
+    expect(config).to.deep.include({ port: 8080, host: '127.0.0.1', opsPort: 8089, opsHost: '127.0.0.1', commandServiceUrl: 'http://127.0.0.1:8081', bodyLimitBytes: 1024 * 1024, readYourWritesTimeoutMs: 5000 });
+    expect(config.jwt).to.deep.equal({ kind: 'secret', secret: 'dev-secret-change-me', issuer: undefined, audience: undefined, maxLifetimeSeconds: 86_400 });
   });
 
   it('refuses the development secrets in production', () => {
@@ -24,8 +24,20 @@ describe('gateway configuration', () => {
 
   it('uses a JWKS with issuer and audience when JWT_JWKS_URL is set, and names what is missing', () => {
     const config = load({ JWT_JWKS_URL: 'https://id.example/jwks.json', JWT_ISSUER: 'https://id.example', JWT_AUDIENCE: 'api' });
-    expect(config.jwt).to.deep.equal({ kind: 'jwks', jwksUrl: 'https://id.example/jwks.json', issuer: 'https://id.example', audience: 'api' });
+    expect(config.jwt).to.deep.equal({ kind: 'jwks', jwksUrl: 'https://id.example/jwks.json', issuer: 'https://id.example', audience: 'api', maxLifetimeSeconds: 86_400 });
     expect(() => load({ JWT_JWKS_URL: 'https://id.example/jwks.json' })).to.throw(ConfigError, /JWT_ISSUER[\s\S]*JWT_AUDIENCE/);
+  });
+
+  it('accepts HS256 in production only when JWT_ALLOW_HS256=true says so', () => {
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'k3Vq9-Zr7pLw2XbN8sTd4YhGf6MjCe1A',
+      COMMAND_SERVICE_TOKEN: 'Qm8-tR2vXz5LpW9nB4cYk7HdJs3FgA6e',
+      DATA_KEY_ENCRYPTION_KEY: Buffer.from('0123456789abcdefghijklmnopqrstuv').toString('base64'),
+    };
+    expect(() => load(production)).to.throw(ConfigError, /production accepts only JWKS tokens/);
+    expect(load({ ...production, JWT_ALLOW_HS256: 'true' }).jwt.kind).to.equal('secret');
+    expect(load({ JWT_MAX_LIFETIME_SECONDS: '3600' }).jwt.maxLifetimeSeconds).to.equal(3600);
   });
 
   it('reads lists and sizes', () => {

@@ -7,5 +7,5 @@ await runService('gateway', async (service, logger) => {
   const config = loadConfig(readGatewayConfig);
   const running = await startGateway(config, logger);
   service.onShutdown(() => running.close());
-  logger.info('gateway listening', { url: running.url, jwt: config.jwt.kind, eventStore: config.eventStore });
+  logger.info('gateway listening', { url: running.url, opsUrl: running.opsUrl, jwt: config.jwt.kind, eventStore: config.eventStore });
 });

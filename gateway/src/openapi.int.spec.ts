@@ -6,6 +6,9 @@ import { useGateway } from './testing/gateway-fixture.js';
 const OPS_ROUTES = ['GET /health', 'GET /ready', 'GET /metrics'];
 const A_UUID = '3f6c2a1e-8b4d-4c7a-9e21-5d0f7b8a9c14';
 
+/** Whether the document gives the path servers of its own: the gateway's ops port. */
+const onOpsPort = (path: string) => Boolean((openApiDocument().paths as Record<string, { servers?: unknown[] }>)[path]?.servers?.length);
+
 /** `METHOD /path` with every path parameter written `{}`, so names do not matter. */
 const operation = (method: string, path: string) => `${method.toUpperCase()} ${path.replace(/\{[^}]+\}|:[A-Za-z]+/g, '{}')}`;
 
@@ -37,7 +40,9 @@ describe('gateway: OpenAPI document', () => {
     const token = await gw.token('olive', ['user', 'auditor', 'admin', 'integration']);
     for (const op of openApiOperations()) {
       const path = op.path.replace(/\{[^}]+\}/g, A_UUID).replace(/^\/api\/v1/, '');
-      const url = op.path.startsWith(API_PREFIX) ? `${gw.url}${API_PREFIX}${path}` : `${gw.url}${path}`;
+      // Operations with servers of their own (readiness, metrics) live on the ops port.
+      const base = op.path.startsWith(API_PREFIX) ? `${gw.url}${API_PREFIX}` : onOpsPort(op.path) ? gw.opsUrl : gw.url;
+      const url = `${base}${path}`;
       const abort = new AbortController();
       const res = await fetch(url, {
         method: op.method,

@@ -1,7 +1,7 @@
 /**
  * Starts the gateway on real resources: the database (its API key and data key tables
  * migrated), the event store and its audited views, the notification listener, the command service client and the token
- * verifier, then listens. `main.ts` runs this under the kit's service lifecycle; tests
+ * verifier, then listens: the API on PORT, `/health`, `/ready` and `/metrics` on OPS_PORT. `main.ts` runs this under the kit's service lifecycle; tests
  * run it on port 0 against their own database.
  */
 import { createServer, type Server, type ServerOptions } from 'node:http';
@@ -11,6 +11,7 @@ import { createEventStore, eventStoreConfigFrom, type EventStore } from '@dreamc
 import { openApiDocument } from '@dreamcatcher/contracts';
 import { projectionLagGauges, surviveConnectionLoss } from '@dreamcatcher/projections';
 import {
+  cachedChecks,
   closeServer,
   connectionGauges,
   connectPostgres,
@@ -18,6 +19,7 @@ import {
   listeningPort,
   migrate,
   PROJECTION_NAMES,
+  startOpsServer,
   type Logger,
   type Registry,
 } from '@dreamcatcher/service-kit';
@@ -37,6 +39,8 @@ export interface RunningGateway {
   port: number;
   /** e.g. `http://127.0.0.1:8080` */
   url: string;
+  /** `/health`, `/ready` and `/metrics`, e.g. `http://127.0.0.1:8089` */
+  opsUrl: string;
   eventStore: EventStore;
   metrics: Registry;
   close(): Promise<void>;
@@ -81,7 +85,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
 
     const metrics = createMetricsRegistry('gateway');
     const readModels = projectionReadModels(pool);
-    const commands = createCommandClient({ baseUrl: config.commandServiceUrl, token: config.commandServiceToken });
+    const commands = createCommandClient({ baseUrl: config.commandServiceUrl, token: config.commandServiceToken, timeoutMs: config.commandTimeoutMs });
     // Every projection's lag, so that one scrape of the gateway shows whether the hub reads fresh data.
     projectionLagGauges(
       metrics,
@@ -100,15 +104,19 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       verifyToken: createTokenVerifier(config.jwt),
       listener,
       metrics,
-      readiness: {
-        database: databaseCheck(pool),
-        commandService: () => commands.ready(),
-        notifications: () => (listener.connected ? { ok: true } : { ok: false, detail: 'LISTEN connection is down' }),
-        ...dependencyChecks(config.readyDependencies),
-      },
       openApi: openApiDocument,
     });
     closers.push(() => gateway.close());
+
+    // Cached for a second, so that a burst of /ready calls costs the dependencies one round of checks.
+    const checks = cachedChecks({
+      database: databaseCheck(pool),
+      commandService: () => commands.ready(),
+      notifications: () => (listener.connected ? { ok: true } : { ok: false, detail: 'LISTEN connection is down' }),
+      ...dependencyChecks(config.readyDependencies),
+    });
+    const ops = await startOpsServer({ service: 'gateway', checks, metrics, port: config.opsPort, host: config.opsHost, logger });
+    closers.push(() => closeServer(ops));
 
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = createServer(requestLimits(config.requestTimeoutMs), gateway.app);
@@ -118,7 +126,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     gateway.attachWebSocket(server);
     closers.push(() => closeServer(server));
     const port = listeningPort(server);
-    return { gateway, server, port, url: `http://${config.host}:${port}`, eventStore, metrics, close };
+    const opsUrl = `http://${config.opsHost}:${listeningPort(ops)}`;
+    return { gateway, server, port, url: `http://${config.host}:${port}`, opsUrl, eventStore, metrics, close };
   } catch (error) {
     await close();
     throw error;

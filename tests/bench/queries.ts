@@ -29,6 +29,7 @@ export async function queryStage(context: StageContext, results: Results): Promi
     DATABASE_URL: data.url,
     JWT_SECRET: DEVELOPMENT_ENV.JWT_SECRET,
     COMMAND_SERVICE_URL: 'http://127.0.0.1:9',
+    OPS_PORT: String(await freePort()),
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_MINUTE: '100000000',
     NODE_OPTIONS: SERVICE_NODE_OPTIONS,

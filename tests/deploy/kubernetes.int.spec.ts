@@ -8,6 +8,7 @@ import { findOnPath, runTool, type ToolResult } from './support/tools.js';
 const manifests = baseManifests();
 const deployments = ofKind(manifests, 'Deployment');
 const deployment = (name: string) => deployments.find((candidate) => candidate.metadata.name === name);
+type ContainerPort = { name?: string; containerPort: number };
 const containerOf = (manifest: Manifest) => manifest.spec.template.spec.containers[0];
 const envOf = (manifest: Manifest) => Object.fromEntries((containerOf(manifest).env ?? []).map((e: { name: string; value?: string }) => [e.name, e.value]));
 
@@ -61,15 +62,26 @@ describe('Kubernetes manifests', () => {
     expect(env.READY_DEPENDENCIES?.split(',')).to.deep.equal(gatewayReadyDependencies().map((name) => `http://${name}:8080`));
   });
 
-  it('probe liveness on /health and readiness on /ready, on the container port', () => {
+  it('probe liveness on /health and readiness on /ready, on a container port', () => {
     for (const manifest of deployments) {
       const container = containerOf(manifest);
-      const port = container.ports?.[0];
+      const ports = (container.ports ?? []).flatMap((port: ContainerPort) => [port.name, port.containerPort]);
       const probePort = (probe: { httpGet?: { port?: string | number } }) => probe?.httpGet?.port;
       expect(container.livenessProbe?.httpGet?.path, manifest.metadata.name).to.equal('/health');
       expect(container.readinessProbe?.httpGet?.path, manifest.metadata.name).to.equal('/ready');
-      for (const probe of [container.livenessProbe, container.readinessProbe]) expect([port?.name, port?.containerPort], manifest.metadata.name).to.include(probePort(probe));
+      for (const probe of [container.livenessProbe, container.readinessProbe]) expect(ports, manifest.metadata.name).to.include(probePort(probe));
     }
+  });
+
+  it("probe the gateway's readiness and scrape its metrics on its ops port, which its Service does not expose", () => {
+    const gateway = deployment('gateway')!;
+    const container = containerOf(gateway);
+    const ops = container.ports?.find((port: ContainerPort) => port.name === 'ops');
+    expect(String(ops?.containerPort)).to.equal(envOf(gateway).OPS_PORT);
+    expect(container.readinessProbe?.httpGet?.port).to.equal('ops');
+    expect(gateway.spec.template.metadata.annotations?.['prometheus.io/port']).to.equal(String(ops?.containerPort));
+    const service = ofKind(manifests, 'Service').find((candidate) => candidate.metadata.name === 'gateway')!;
+    expect(service.spec.ports.map((port: { targetPort?: unknown }) => port.targetPort)).not.to.include('ops');
   });
 
   it('size every container for a ~200 MB process: requests and limits for CPU and memory', () => {

@@ -31,7 +31,8 @@ describe('Prometheus configuration', () => {
 
   it('scrapes every process of the system on the port it serves /metrics on', () => {
     for (const planned of plannedServices()) {
-      const port = environmentOf(compose.services[planned.name]!).PORT;
+      const environment = environmentOf(compose.services[planned.name]!);
+      const port = environment.OPS_PORT ?? environment.PORT;
       expect(targets.map((t) => t.target), planned.name).to.include(`${planned.name}:${port}`);
     }
   });

@@ -121,7 +121,7 @@ describe(`fuzz: bad input at the gateway (${full ? 'full' : 'short'} profile, se
     // Only the two commands of the setup.
     expect(await eventsOf(user)).to.equal(3);
     expect(system.running.pid('gateway'), 'the gateway process was restarted').to.equal(gatewayPid);
-    expect((await send({ method: 'GET', url: `${system.gatewayUrl}/ready` })).status).to.equal(200);
+    expect((await send({ method: 'GET', url: `${system.gatewayOpsUrl}/ready` })).status).to.equal(200);
   });
 
   describe('valid but extreme input', () => {

@@ -73,7 +73,7 @@ try {
     for (const [name, pid] of pids) {
       await collectors.get(name)!.collect();
       const resident = pid === undefined ? undefined : await residentBytes(pid);
-      const heap = await heapBytes(system.running.url(name)!);
+      const heap = await heapBytes(system.running.opsUrl(name)!);
       if (resident !== undefined) {
         samples.get(name)!.push({ at, bytes: resident.anonymous });
         totals.get(name)!.push({ at, bytes: resident.rss });

@@ -28,9 +28,9 @@ export function observedSystem(): Promise<ObservedSystem> {
   return started;
 }
 
-/** The base URL of a service of the observed system. */
+/** The base URL of a service's /ready and /metrics (the gateway's ops port; every other service's own). */
 export function serviceUrl(system: TestSystem, name: string): string {
-  const url = system.running.url(name);
+  const url = system.running.opsUrl(name);
   if (!url) throw new Error(`no service ${name}`);
   return url;
 }

@@ -3,7 +3,7 @@
  * tokens from a JWKS (RS256 keys published by a local identity provider) with issuer and
  * audience checked, a low rate limit and a short request deadline, so that the security
  * suite can try what only that configuration refuses. It shares the system's database and
- * command service.
+ * command service. `env` overrides its settings, for cases that need other limits.
  */
 import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
@@ -21,6 +21,8 @@ export interface HardenedGateway {
   /** e.g. http://127.0.0.1:PORT/api/v1 */
   api: string;
   url: string;
+  /** Its ops port: /ready and /metrics. */
+  opsUrl: string;
   /** The identity provider's key pair: what a real token is signed with. */
   privateKey: CryptoKey;
   publicJwk: JWK;
@@ -29,7 +31,7 @@ export interface HardenedGateway {
   stop(): Promise<void>;
 }
 
-export async function startHardenedGateway(system: TestSystem): Promise<HardenedGateway> {
+export async function startHardenedGateway(system: TestSystem, env: Record<string, string> = {}): Promise<HardenedGateway> {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const publicJwk = { ...(await exportJWK(publicKey)), kid: KEY_ID, alg: 'RS256', use: 'sig' };
   const jwks: Server = createServer((_req, res) => {
@@ -41,7 +43,9 @@ export async function startHardenedGateway(system: TestSystem): Promise<Hardened
 
   const shared = system.running.plan.find((service) => service.name === 'gateway')!;
   const port = await freePort();
+  const opsPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const opsUrl = `http://127.0.0.1:${opsPort}`;
   const plan = [
     {
       name: 'gateway-hardened',
@@ -49,14 +53,17 @@ export async function startHardenedGateway(system: TestSystem): Promise<Hardened
       env: {
         ...shared.env,
         PORT: String(port),
+        OPS_PORT: String(opsPort),
         JWT_JWKS_URL: jwksUrl,
         JWT_ISSUER: ISSUER,
         JWT_AUDIENCE: AUDIENCE,
         RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
         REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
         LOG_LEVEL: 'warn',
+        ...env,
       },
       url,
+      opsUrl,
     },
   ];
   const output: string[] = [];
@@ -74,6 +81,7 @@ export async function startHardenedGateway(system: TestSystem): Promise<Hardened
   return {
     api: `${url}/api/v1`,
     url,
+    opsUrl,
     privateKey,
     publicJwk,
     token: (sub, roles = ['user']) =>

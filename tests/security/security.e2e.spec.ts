@@ -8,12 +8,15 @@ import { expect } from 'chai';
 import type { TestSystem } from '../support/system.js';
 import { gatewaySystem } from '../e2e/gateway-system.js';
 import { bodyCases, rateLimitCases } from './abuse-cases.js';
+import { amplificationCases } from './amplification-cases.js';
 import { apiKeyCases, roleCases, tokenCases } from './auth-cases.js';
 import { securityContext, type SecurityContext } from './context.js';
 import { startHardenedGateway, type HardenedGateway } from './hardened-gateway.js';
+import { hardeningCases } from './hardening-cases.js';
 import { injectionCases } from './injection-cases.js';
 import { isolationCases } from './isolation-cases.js';
 import { poisonCases } from './poison-cases.js';
+import { takeoverCases } from './takeover-cases.js';
 
 describe('security: attacks on the gateway of the running system', function () {
   this.timeout(180_000);
@@ -47,6 +50,9 @@ describe('security: attacks on the gateway of the running system', function () {
   area('gives no role more than it holds', roleCases, 'role escalation');
   area('takes every filter as data, never as SQL', injectionCases, 'SQL injection');
   area('refuses oversized bodies and heads, and cuts off slow senders', bodyCases, 'oversized and slow bodies');
+  area('keeps operations private and configuration strict', hardeningCases, 'hardening');
   area('cannot be talked out of its rate limit', rateLimitCases, 'rate-limit bypass');
+  area('cannot amplify one request into unbounded work', amplificationCases, 'amplification');
+  area('cannot take over a dream by the case of its id, nor learn it exists', takeoverCases, 'takeover');
   area('cannot poison a projection, nor outlive erasure in a dead-letter queue', poisonCases, 'poison');
 });

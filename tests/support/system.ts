@@ -16,11 +16,13 @@ export interface TestSystem {
   /** Base URL of the API, e.g. http://127.0.0.1:PORT/api/v1 */
   api: string;
   gatewayUrl: string;
+  /** The gateway's ops port: /ready and /metrics (the public port serves /health only). */
+  gatewayOpsUrl: string;
   /** A real HS256 token signed with the gateway's secret. */
   token(sub: string, roles?: string[], claims?: Record<string, unknown>): Promise<string>;
   /** Every line the services wrote, by service name. */
   logs: Map<string, string[]>;
-  /** Waits until a killed service answers /ready again. */
+  /** Waits until a killed service answers /ready again (on its ops URL). */
   waitReady(name: string, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export async function startTestSystem({ env = {} as Record<string, string>, read
   const vhost: TestResource = await createTestVhost('dc_e2e');
   const ports = {
     gateway: await freePort(),
+    gatewayOps: await freePort(),
     command: await freePort(),
     relay: await freePort(),
     projectors: await Promise.all([0, 1, 2, 3, 4, 5].map(() => freePort())),
@@ -70,13 +73,14 @@ export async function startTestSystem({ env = {} as Record<string, string>, read
     },
   });
   const gatewayUrl = running.url('gateway')!;
+  const gatewayOpsUrl = running.opsUrl('gateway')!;
   const stop = async () => {
     await running.stop();
     await database.drop();
     await vhost.drop();
   };
   try {
-    await waitForReady(`${gatewayUrl}/ready`, { timeoutMs: readyTimeoutMs });
+    await waitForReady(`${gatewayOpsUrl}/ready`, { timeoutMs: readyTimeoutMs });
   } catch (error) {
     const tail = [...logs.entries()].map(([name, lines]) => `--- ${name}\n${lines.slice(-15).join('\n')}`).join('\n');
     await stop();
@@ -90,10 +94,11 @@ export async function startTestSystem({ env = {} as Record<string, string>, read
     vhost: vhost.name,
     api: `${gatewayUrl}/api/v1`,
     gatewayUrl,
+    gatewayOpsUrl,
     logs,
     token: (sub, roles = ['user'], claims = {}) =>
       new SignJWT({ roles, ...claims }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt().setExpirationTime('10m').sign(secret),
-    waitReady: (name, timeoutMs = 60_000) => waitForReady(`${running.url(name)}/ready`, { timeoutMs }),
+    waitReady: (name, timeoutMs = 60_000) => waitForReady(`${running.opsUrl(name)}/ready`, { timeoutMs }),
     stop,
   };
 }

@@ -698,7 +698,7 @@ export interface ErrorBody {
      */
     message: string;
     /**
-     * More about the error; for `validation_failed`: `{ violations: [{ path, message }] }` with every schema violation, `path` a JSON Pointer into the request body.
+     * More about the error; for `validation_failed`: `{ violations: [{ path, message }], truncated? }` with the first 20 schema violations (`truncated: true` when there were more), `path` a JSON Pointer into the request body.
      */
     details?: {
       [k: string]: unknown;

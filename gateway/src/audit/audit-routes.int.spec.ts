@@ -143,9 +143,20 @@ describe('gateway: history, audit and erasure routes', () => {
     expect((await gw.call('GET', `/audit/dreams/${dreamId}/state`, { token: auditor })).body.state).to.include({ title: 'Habit tracker, renamed' });
 
     // Erasure is final: a user whose data was erased stores no new personal data.
-    await gw.call('POST', '/admin/users/cleo/erase', { token: admin });
-    const refused = await gw.call('POST', '/dreams', { token: await gw.token('cleo'), body: { title: 'Back again' } });
+    const cleo = await gw.token('cleo');
+    expect((await gw.call('POST', '/dreams', { token: cleo, body: { title: 'Before' } })).status).to.equal(201);
+    expect((await gw.call('POST', '/admin/users/cleo/erase', { token: admin })).status).to.equal(200);
+    // The command service may hold cleo's key for its cache TTL (DATA_KEY_CACHE_TTL_MS) before it sees the erasure.
+    let refused = await gw.call('POST', '/dreams', { token: cleo, body: { title: 'Back again' } });
+    await eventually(async () => (refused = await gw.call('POST', '/dreams', { token: cleo, body: { title: 'Back again' } })).status === 410, { timeoutMs: 10_000, what: 'new data for cleo refused' });
     expect(refused.status).to.equal(410);
     expect(refused.body.error.code).to.equal('subject_erased');
+  });
+
+  it('answers 404 to erasing an id that never stored personal data, and blocks nothing', async () => {
+    const erased = await gw.call('POST', '/admin/users/nobody-yet/erase', { token: admin });
+    expect(erased.status, erased.text).to.equal(404);
+    expect((await gw.call('GET', '/audit/events?type=UserDataErased', { token: auditor })).body.items.map((event: { streamId: string }) => event.streamId)).not.to.include('user-nobody-yet');
+    expect((await gw.call('POST', '/dreams', { token: await gw.token('nobody-yet'), body: { title: 'First dream' } })).status).to.equal(201);
   });
 });

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Pool } from '@dreamcatcher/service-kit';
 import { NotFoundError } from '@dreamcatcher/service-kit/errors';
-import { isUuid } from '../dreams/path-ids.js';
+import { isUuid } from '@dreamcatcher/contracts';
 import { QueryReader } from '../http/query-params.js';
 import type { RouteSpec } from '../http/routes.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';

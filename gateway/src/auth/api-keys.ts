@@ -7,6 +7,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Migration, Pool } from '@dreamcatcher/service-kit';
 import { NotFoundError, ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
+import { userIdProblem } from '@dreamcatcher/contracts';
 import type { Principal } from './roles.js';
 
 const KEY_FORMAT = /^dc_([a-f0-9]{12})_([A-Za-z0-9_-]{43})$/;
@@ -90,7 +91,8 @@ function checkInput(input: { userId?: unknown; name?: unknown }): { userId: stri
   const text = (value: unknown, path: string, max: number) => {
     if (typeof value !== 'string' || value.trim().length === 0 || value.length > max) violations.push({ path, message: `must be a non-empty string of at most ${max} characters` });
   };
-  text(input.userId, '/userId', 200);
+  const userIdViolation = userIdProblem(input.userId);
+  if (userIdViolation) violations.push({ path: '/userId', message: userIdViolation });
   text(input.name, '/name', 200);
   if (violations.length) throw new ValidationError('Invalid API key request', violations);
   return { userId: input.userId as string, name: (input.name as string).trim() };

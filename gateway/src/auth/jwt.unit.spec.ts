@@ -8,6 +8,7 @@ const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
 const secretKey = new TextEncoder().encode(SECRET);
 const ISSUER = 'https://issuer.test';
 const AUDIENCE = 'dreamcatcher-api';
+const DAY = 86_400;
 
 function aToken(claims: Record<string, unknown> = {}, { sub = 'user-1', exp = '5m' as string | number } = {}) {
   return new SignJWT({ roles: ['user'], ...claims }).setSubject(sub).setIssuedAt().setExpirationTime(exp);
@@ -32,7 +33,7 @@ function unsecured(payload: Record<string, unknown>): string {
 
 describe('bearer tokens', () => {
   describe('with the HS256 development secret', () => {
-    const verify = createTokenVerifier({ kind: 'secret', secret: SECRET });
+    const verify = createTokenVerifier({ kind: 'secret', maxLifetimeSeconds: DAY, secret: SECRET });
 
     it('accepts a token signed with the secret and reads sub and roles', async () => {
       const token = await aToken({ roles: ['user', 'auditor'] }).setProtectedHeader({ alg: 'HS256' }).sign(secretKey);
@@ -72,6 +73,16 @@ describe('bearer tokens', () => {
       expect((await verify(withinTolerance)).userId).to.equal('user-1');
     });
 
+    it('rejects a token whose lifetime passes the bound, measured from iat or else from now', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const forAYear = await aToken({}, { exp: now + 365 * DAY }).setProtectedHeader({ alg: 'HS256' }).sign(secretKey);
+      await rejects(verify, forAYear, /exp/);
+      const noIat = await new SignJWT({ exp: now + 2 * DAY }).setSubject('u').setProtectedHeader({ alg: 'HS256' }).sign(secretKey);
+      await rejects(verify, noIat, /exp/);
+      const oldButShort = await aToken({}, { exp: now + 60 }).setIssuedAt(now - DAY + 120).setProtectedHeader({ alg: 'HS256' }).sign(secretKey);
+      expect((await verify(oldButShort)).userId).to.equal('user-1');
+    });
+
     it('rejects a token without an expiry', async () => {
       const token = await new SignJWT({ roles: ['user'] }).setSubject('u').setProtectedHeader({ alg: 'HS256' }).sign(secretKey);
       await rejects(verify, token, /exp/);
@@ -91,7 +102,7 @@ describe('bearer tokens', () => {
     });
 
     it('checks issuer and audience when they are configured', async () => {
-      const strict = createTokenVerifier({ kind: 'secret', secret: SECRET, issuer: ISSUER, audience: AUDIENCE });
+      const strict = createTokenVerifier({ kind: 'secret', maxLifetimeSeconds: DAY, secret: SECRET, issuer: ISSUER, audience: AUDIENCE });
       const good = await aToken().setIssuer(ISSUER).setAudience(AUDIENCE).setProtectedHeader({ alg: 'HS256' }).sign(secretKey);
       expect((await strict(good)).userId).to.equal('user-1');
       await rejects(strict, await aToken().setIssuer('https://evil.test').setAudience(AUDIENCE).setProtectedHeader({ alg: 'HS256' }).sign(secretKey), /iss/);
@@ -119,7 +130,7 @@ describe('bearer tokens', () => {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const address = server.address();
       jwksUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/.well-known/jwks.json`;
-      verify = createTokenVerifier({ kind: 'jwks', jwksUrl, issuer: ISSUER, audience: AUDIENCE });
+      verify = createTokenVerifier({ kind: 'jwks', maxLifetimeSeconds: DAY, jwksUrl, issuer: ISSUER, audience: AUDIENCE });
     });
 
     after(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -170,7 +181,7 @@ describe('bearer tokens', () => {
     });
 
     it('answers 503, not 401, when the key set cannot be fetched', async () => {
-      const down = createTokenVerifier({ kind: 'jwks', jwksUrl: 'http://127.0.0.1:1/jwks.json', issuer: ISSUER, audience: AUDIENCE });
+      const down = createTokenVerifier({ kind: 'jwks', maxLifetimeSeconds: DAY, jwksUrl: 'http://127.0.0.1:1/jwks.json', issuer: ISSUER, audience: AUDIENCE });
       const token = await signed().setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(rsa.privateKey);
       try {
         await down(token);

@@ -56,6 +56,15 @@ export function identify(authenticator: Authenticator): RequestHandler {
   };
 }
 
+/**
+ * `Cache-Control: no-store` on every answer to a request that carried credentials: what one
+ * user reads must not be kept by a browser or a shared cache for the next one.
+ */
+export const noStoreWhenAuthenticated: RequestHandler = (req, res, next) => {
+  if (req.principal || req.authError) res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
 /** 401 without valid credentials; 403 unless the caller holds one of `roles` (when given). */
 export function requireAuth(...roles: Role[]): RequestHandler {
   return (req, _res, next) => {

@@ -2,6 +2,11 @@
  * The command service, over its internal HTTP API. Its JSON error bodies come back as
  * AppErrors with the same status and code, so the caller sees the service's own answer
  * (404 for another user's dream, 409, 412, 422 ...); an unreachable service is a 503.
+ *
+ * Each call tells the service how long the gateway will wait (`X-Request-Timeout-Ms`), a
+ * little less than the wait itself, so that the service stops work nobody will read and
+ * answers 503 `deadline_exceeded` (saying what it did and did not run) before the gateway
+ * gives up on it.
  */
 import { request } from 'undici';
 import { AppError, ServiceUnavailableError } from '@dreamcatcher/service-kit/errors';
@@ -39,6 +44,13 @@ export interface CommandServiceClient {
 
 const PASSED_HEADERS = ['etag', 'idempotent-replayed', 'x-correlation-id'];
 
+export const REQUEST_TIMEOUT_HEADER = 'x-request-timeout-ms';
+
+/** The time the service is given: the gateway's wait less a margin for the answer's way back. */
+export function serviceBudgetMs(timeoutMs: number): number {
+  return Math.max(1, timeoutMs - Math.min(1_000, Math.floor(timeoutMs / 4)));
+}
+
 export interface CommandClientOptions {
   baseUrl: string;
   token: string;
@@ -51,6 +63,7 @@ function isErrorBody(body: unknown): body is { error: { code: string; message: s
 }
 
 export function createCommandClient({ baseUrl, token, timeoutMs = 15_000 }: CommandClientOptions): CommandServiceClient {
+  const budget = String(serviceBudgetMs(timeoutMs));
   // A client span around the call, whose context travels in `traceparent`: undici is not instrumented.
   function post(path: string, route: string, payload: unknown, correlationId: string): Promise<CommandAnswer> {
     const attributes = { 'http.request.method': 'POST', 'http.route': route, 'server.address': new URL(baseUrl).hostname };
@@ -70,7 +83,7 @@ export function createCommandClient({ baseUrl, token, timeoutMs = 15_000 }: Comm
     try {
       const answer = await request(`${baseUrl}${path}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-correlation-id': correlationId, ...traceCarrier() },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-correlation-id': correlationId, [REQUEST_TIMEOUT_HEADER]: budget, ...traceCarrier() },
         body: JSON.stringify(payload),
         signal: AbortSignal.timeout(timeoutMs),
       });

@@ -1,5 +1,5 @@
 /** Pure pieces of turning an HTTP request into a command: data, roles, preconditions. */
-import { COMMAND_TYPES, type CommandType } from '@dreamcatcher/contracts';
+import { canonicalId, COMMAND_TYPES, type CommandType } from '@dreamcatcher/contracts';
 import { ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
 import type { Role } from '../auth/roles.js';
 
@@ -24,7 +24,7 @@ export function commandData(body: unknown, ids: Record<string, string>): Record<
   const violations: Violation[] = [];
   for (const [field, id] of Object.entries(ids)) {
     const given = (body as Record<string, unknown>)[field];
-    if (given !== undefined && (typeof given !== 'string' || given.toLowerCase() !== id)) {
+    if (given !== undefined && (typeof given !== 'string' || canonicalId(given) !== id)) {
       violations.push({ path: `/${field}`, message: 'must match the id in the path' });
     }
   }

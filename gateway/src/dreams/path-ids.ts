@@ -1,17 +1,12 @@
 import type { Request } from 'express';
+import { canonicalId, isUuid } from '@dreamcatcher/contracts';
 import { NotFoundError } from '@dreamcatcher/service-kit/errors';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
 
 /** A UUID from the path; anything else names nothing that exists, so it is a 404, not a 400 or 500. */
 export function uuidParam(req: Request, name: string): string {
   const value = req.params[name];
   if (!isUuid(value)) throw new NotFoundError(name === 'id' ? 'Dream not found' : 'Not found');
-  return value.toLowerCase();
+  return canonicalId(value);
 }
 
 /** The command's path ids: route parameter -> command field. */

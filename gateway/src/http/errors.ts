@@ -63,6 +63,17 @@ export function toAppError(error: unknown): AppError | undefined {
   return undefined;
 }
 
+/** The most violations an answer lists; a huge invalid body must not make a larger error. */
+export const MAX_VIOLATIONS = 20;
+
+/** The error body of `error`, its violations cut to MAX_VIOLATIONS (with `truncated: true` when cut). */
+export function cappedErrorBody(error: AppError): ReturnType<typeof errorBody> {
+  const body = errorBody(error);
+  const details = body.error.details as { violations?: unknown } | undefined;
+  if (!Array.isArray(details?.violations) || details.violations.length <= MAX_VIOLATIONS) return body;
+  return { error: { ...body.error, details: { ...details, violations: details.violations.slice(0, MAX_VIOLATIONS), truncated: true } } };
+}
+
 /** Requests that match no route. A distinct code from "no such dream", so route drift is visible. */
 export const routeNotFound: RequestHandler = (req) => {
   throw new AppError(404, 'route_not_found', `No route for ${req.method} ${req.path}`);
@@ -87,6 +98,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (known.status === 401) res.setHeader('WWW-Authenticate', 'Bearer, ApiKey');
     if (known instanceof PayloadTooLargeError) return answerRefusedUpload(req, res, known.status, errorBody(known));
-    res.status(known.status).json(errorBody(known));
+    res.status(known.status).json(cappedErrorBody(known));
   };
 }

@@ -79,13 +79,15 @@ describe('gateway: hardening', () => {
       expect(line).to.include({ message: 'request', correlationId: 'corr-abc', status: 404, route: 'unmatched' });
     });
 
-    it('answers /health, /ready and /metrics', async () => {
-      expect((await gw.call('GET', '//health')).body).to.deep.include({ status: 'ok' });
-      const ready = await gw.call('GET', '//ready');
+    it('answers /health alone on the public port, and /ready and /metrics on the ops port', async () => {
+      expect((await gw.call('GET', '//health')).body).to.deep.equal({ status: 'ok' });
+      for (const path of ['//ready', '//metrics']) expect((await gw.call('GET', path)).status, path).to.equal(404);
+      expect((await gw.ops('/health')).status).to.equal(200);
+      const ready = await gw.ops('/ready');
       expect(ready.status, ready.text).to.equal(200);
       expect(ready.body.checks).to.have.keys('database', 'commandService', 'notifications');
       await gw.call('GET', `/dreams/${A_DREAM}/history`, { token });
-      const metrics = (await gw.call('GET', '//metrics')).text;
+      const metrics = (await gw.ops('/metrics')).text;
       expect(metrics).to.match(/http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/dreams\/:id\/history"/);
       expect(metrics).to.match(/http_requests_total\{[^}]*status="404"/);
     });
@@ -130,7 +132,7 @@ describe('gateway: hardening', () => {
     const gw = useGateway({ commandService: false, env: { READY_DEPENDENCIES: 'http://127.0.0.1:9' } });
 
     it('is not ready while the command service or a dependency is down, and says which', async () => {
-      const ready = await gw.call('GET', '//ready');
+      const ready = await gw.ops('/ready');
       expect(ready.status).to.equal(503);
       expect(ready.body.checks.commandService.ok).to.equal(false);
       expect(ready.body.checks['dependency http://127.0.0.1:9'].ok).to.equal(false);

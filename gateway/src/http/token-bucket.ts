@@ -1,13 +1,14 @@
 /**
  * Token buckets, one per caller, in memory. Each holds up to `capacity` tokens and refills
  * continuously at `capacity` per `windowMs`, so a caller may burst a minute's allowance and
- * then goes at the steady rate. Pure: time is passed in.
+ * then goes at the steady rate. A request may cost more than one token (a sync session
+ * costs one per item); it is taken whole or not at all. Pure: time is passed in.
  */
 export interface TakeResult {
   allowed: boolean;
   /** Whole tokens left after this request. */
   remaining: number;
-  /** When refused: seconds until one token is back (at least 1). */
+  /** When refused: seconds until the bucket holds the cost again (at least 1). */
   retryAfterSeconds: number;
 }
 
@@ -29,17 +30,19 @@ export class TokenBuckets {
     this.ratePerMs = capacity / windowMs;
   }
 
-  take(key: string, now: number): TakeResult {
+  /** Takes `cost` tokens (at most `capacity`: more could never be granted). */
+  take(key: string, now: number, cost = 1): TakeResult {
+    if (!(cost > 0 && cost <= this.capacity)) throw new RangeError(`cost must be between 1 and the capacity (${this.capacity})`);
     this.sweep(now);
     const bucket = this.buckets.get(key) ?? { tokens: this.capacity, updatedAt: now };
     bucket.tokens = Math.min(this.capacity, bucket.tokens + Math.max(0, now - bucket.updatedAt) * this.ratePerMs);
     bucket.updatedAt = now;
     this.buckets.set(key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+    if (bucket.tokens >= cost) {
+      bucket.tokens -= cost;
       return { allowed: true, remaining: Math.floor(bucket.tokens), retryAfterSeconds: 0 };
     }
-    const waitMs = (1 - bucket.tokens) / this.ratePerMs;
+    const waitMs = (cost - bucket.tokens) / this.ratePerMs;
     return { allowed: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
   }
 

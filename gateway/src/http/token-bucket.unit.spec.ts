@@ -41,4 +41,19 @@ describe('token buckets', () => {
     buckets.take('c', 120_000);
     expect(buckets.size).to.equal(1);
   });
+
+  it('charges a request its cost, whole or not at all, and says how long until the cost is back', () => {
+    const buckets = new TokenBuckets(150);
+    expect(buckets.take('a', 0, 100)).to.deep.equal({ allowed: true, remaining: 50, retryAfterSeconds: 0 });
+    const refused = buckets.take('a', 0, 100);
+    expect(refused.allowed).to.equal(false);
+    expect(refused.retryAfterSeconds).to.equal(20); // 50 tokens missing at 150 per minute
+    expect(buckets.take('a', 0, 50).allowed, 'the refused take spent nothing').to.equal(true);
+  });
+
+  it('refuses a cost no bucket could ever hold', () => {
+    const buckets = new TokenBuckets(10);
+    expect(() => buckets.take('a', 0, 11)).to.throw(RangeError);
+    expect(() => buckets.take('a', 0, 0)).to.throw(RangeError);
+  });
 });

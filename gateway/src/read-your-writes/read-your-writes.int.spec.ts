@@ -73,7 +73,7 @@ describe('gateway: read-your-writes', () => {
   });
 
   it("shows each projection's lag behind the store head in /metrics", async () => {
-    const metrics = (await gw.call('GET', '//metrics')).text;
+    const metrics = (await gw.ops('/metrics')).text;
     const lag = (projection: string) => Number(new RegExp(`projection_lag_positions\\{[^}]*projection="${projection}"[^}]*\\} (\\d+(?:\\.\\d+)?(?:e\\+\\d+)?)`).exec(metrics)?.[1]);
     expect(lag('sync_status')).to.equal(0);
     expect(lag('dream_summary')).to.equal(Number(position));

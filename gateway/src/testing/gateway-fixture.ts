@@ -40,6 +40,8 @@ export interface GatewayFixture {
   config: GatewayConfig;
   /** The gateway's base URL, e.g. http://127.0.0.1:PORT */
   url: string;
+  /** Its ops server's base URL (`/health`, `/ready`, `/metrics`). */
+  opsUrl: string;
   /** A pool of the test's own on the gateway's database. */
   pool: Pool;
   /** The gateway's store, undecorated: events as stored (ciphertext, chain fields). */
@@ -48,6 +50,8 @@ export interface GatewayFixture {
   token(sub: string, roles?: string[], claims?: Record<string, unknown>): Promise<string>;
   /** `path` below /api/v1 unless it starts with `//` (then from the root: `//health`). */
   call(method: string, path: string, options?: CallOptions): Promise<Reply>;
+  /** GET `path` (`/ready`, `/metrics`) on the ops port. */
+  ops(path: string): Promise<Reply>;
 }
 
 export interface FixtureOptions {
@@ -56,6 +60,26 @@ export interface FixtureOptions {
   commandService?: boolean;
   /** Create the read model schema, as the projectors do at start (default false: no projectors run here). */
   readModels?: boolean;
+}
+
+async function request(method: string, url: string, { token, body, raw, headers = {} }: CallOptions = {}): Promise<Reply> {
+  const res = await fetch(url, {
+    method,
+    headers: {
+      ...(token && { authorization: `Bearer ${token}` }),
+      ...((body !== undefined || raw !== undefined) && { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    ...(raw !== undefined ? { body: raw } : body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, body: parsed };
 }
 
 export function useGateway({ env = {}, commandService = true, readModels = false }: FixtureOptions = {}): GatewayFixture {
@@ -93,6 +117,7 @@ export function useGateway({ env = {}, commandService = true, readModels = false
     fixture.config = loadConfig(readGatewayConfig, {
       DATABASE_URL: database.url,
       PORT: '0',
+      OPS_PORT: '0',
       JWT_SECRET: TEST_JWT_SECRET,
       COMMAND_SERVICE_URL: commandUrl,
       COMMAND_SERVICE_TOKEN: COMMAND_TOKEN,
@@ -101,30 +126,13 @@ export function useGateway({ env = {}, commandService = true, readModels = false
     const sink = new Writable({ write: (chunk, _encoding, done) => (fixture.logLines.push(String(chunk)), done()) });
     fixture.running = await startGateway(fixture.config, createLogger({ service: 'gateway', level: 'info', stream: sink }));
     fixture.url = fixture.running.url;
+    fixture.opsUrl = fixture.running.opsUrl;
     fixture.pool = await connectPostgres({ url: database.url, max: 3 });
     fixture.store = fixture.running.eventStore;
     fixture.token = (sub, roles = ['user'], claims = {}) =>
       new SignJWT({ roles, ...claims }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt().setExpirationTime('10m').sign(secret);
-    fixture.call = async (method, path, { token, body, raw, headers = {} } = {}) => {
-      const url = path.startsWith('//') ? `${fixture.url}${path.slice(1)}` : `${fixture.url}/api/v1${path}`;
-      const res = await fetch(url, {
-        method,
-        headers: {
-          ...(token && { authorization: `Bearer ${token}` }),
-          ...((body !== undefined || raw !== undefined) && { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        ...(raw !== undefined ? { body: raw } : body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      let parsed: unknown;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        parsed = undefined;
-      }
-      return { status: res.status, headers: res.headers, text, body: parsed };
-    };
+    fixture.call = (method, path, options) => request(method, path.startsWith('//') ? `${fixture.url}${path.slice(1)}` : `${fixture.url}/api/v1${path}`, options);
+    fixture.ops = (path) => request('GET', `${fixture.opsUrl}${path}`);
   });
 
   after(async function () {

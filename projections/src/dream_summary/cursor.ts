@@ -3,6 +3,7 @@
  * to clients (base64url JSON). `updated_at` keeps PostgreSQL's full microsecond text so the
  * next page starts exactly after it.
  */
+import { isUuid } from '@dreamcatcher/contracts';
 import { ValidationError } from '@dreamcatcher/service-kit/errors';
 
 export interface DreamCursor {
@@ -10,7 +11,6 @@ export interface DreamCursor {
   id: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** `to_json(timestamptz)`'s text, the only form `encodeCursor` writes, e.g. `2025-03-14T09:26:53.123456+00:00`. */
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})$/;
 
@@ -37,7 +37,7 @@ export function decodeCursor(text: string): DreamCursor {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     if (Array.isArray(value) && value.length === 2) {
       const [updatedAt, id] = value as unknown[];
-      if (typeof updatedAt === 'string' && isCursorTimestamp(updatedAt) && typeof id === 'string' && UUID.test(id)) return { updatedAt, id };
+      if (typeof updatedAt === 'string' && isCursorTimestamp(updatedAt) && isUuid(id)) return { updatedAt, id };
     }
   } catch {
     // fall through to the validation error

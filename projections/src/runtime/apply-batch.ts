@@ -7,13 +7,15 @@
  *   event store and applied first, except those this projection dead-lettered (holes.ts);
  * - the trackers, the read model changes and the checkpoint are written together, so a
  *   crash before commit leaves nothing behind and the redelivery starts clean;
- * - whatever is applied is applied in commit order, as a rebuild applies it.
+ * - whatever is applied is applied in commit order, as a rebuild applies it;
+ * - a stream that spells another stream's dream id otherwise is refused (owner-guard.ts).
  */
 import type pg from 'pg';
 import { advanceCheckpoint } from './checkpoints.js';
 import { forgetUser, isErasure } from './erasure.js';
 import { holesIn } from './holes.js';
 import { dreamIdOfStream, type DreamEvent, type ProjectionEvent } from './events.js';
+import { refuseForeignStreams, spellingsToCheck } from './owner-guard.js';
 import { ownedTables, streamTrackerTable, type Projection } from './projection.js';
 import { qualified } from './table.js';
 import { UnitOfWork } from './unit-of-work.js';
@@ -102,7 +104,8 @@ export async function applyBatch(client: pg.ClientBase, projection: Projection, 
   const mine = owns ? events.filter((event) => owns(event.streamId)) : events;
   result.ignored = events.length - mine.length;
   const streams = byStream(mine);
-  const trackers = await loadTrackers(client, schema, projection.name, [...streams.keys()]);
+  const trackers = await loadTrackers(client, schema, projection.name, [...streams.keys(), ...spellingsToCheck(streams.keys())]);
+  refuseForeignStreams(streams.keys(), trackers);
 
   // Decide what to apply, stream by stream, before touching any row.
   const toApply: ProjectionEvent[] = [];

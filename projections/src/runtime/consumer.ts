@@ -33,7 +33,7 @@ import { lockProjection } from './checkpoints.js';
 import { eraseFromDeadLetters } from './dead-letter-erasure.js';
 import { deadLetterHeaders } from './dead-letters.js';
 import { decodeEnvelope, type ProjectionEvent } from './events.js';
-import { isTransient, StoppedError } from './failures.js';
+import { isRefused, isTransient, messageFailureKind, StoppedError } from './failures.js';
 import { recordHole } from './holes.js';
 import { recordBatch, type FailureKind, type ProjectorMetrics } from './metrics.js';
 import { READ_MODELS_SCHEMA } from './names.js';
@@ -243,8 +243,8 @@ export class Projector {
         return;
       } catch (error) {
         if (error instanceof StoppedError) throw error;
-        this.failed('message');
-        if (attempt >= attempts) return this.deadLetter(channel, item.message, error as Error, attempt, item.event);
+        this.failed(messageFailureKind(error));
+        if (attempt >= attempts || isRefused(error)) return this.deadLetter(channel, item.message, error as Error, attempt, item.event);
         await sleep(backoffDelay(attempt - 1, initialDelayMs, maxDelayMs), this.stopping.signal);
       }
     }

@@ -3,6 +3,7 @@
  * decimal-string coordinates) or from the event store (a rebuild or a gap refetch).
  */
 import type { EventDataByType } from '@dreamcatcher/contracts';
+import { canonicalId, isUuid } from '@dreamcatcher/contracts';
 import type { EventMetadata, RecordedEvent } from '@dreamcatcher/event-store';
 
 export type EventType = keyof EventDataByType;
@@ -81,9 +82,16 @@ export function toEnvelope(event: ProjectionEvent): Record<string, unknown> {
   };
 }
 
-const DREAM_STREAM = /^dream-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+const DREAM_STREAM_PREFIX = 'dream-';
 
-/** The dream id of a `dream-<uuid>` stream, or undefined for any other stream. */
+/** The dream id (canonical) of a `dream-<uuid>` stream, or undefined for any other stream. */
 export function dreamIdOfStream(streamId: string): string | undefined {
-  return DREAM_STREAM.exec(streamId)?.[1]?.toLowerCase();
+  if (!streamId.startsWith(DREAM_STREAM_PREFIX)) return undefined;
+  const id = streamId.slice(DREAM_STREAM_PREFIX.length);
+  return isUuid(id) ? canonicalId(id) : undefined;
+}
+
+/** The stream of a dream as the command service names it (the id canonical). */
+export function dreamStreamOf(dreamId: string): string {
+  return `${DREAM_STREAM_PREFIX}${canonicalId(dreamId)}`;
 }

@@ -3,8 +3,12 @@
  * applied". A database or network outage must not send every message of the queue to the
  * dead-letter queue: those are retried until the dependency is back. Anything else (a
  * handler error, bad data, a gap the store cannot fill) gets a few attempts and is then
- * dead-lettered so the projection can carry on.
+ * dead-lettered so the projection can carry on; one refused by rule (a foreign stream,
+ * owner-guard.ts) is dead-lettered at once.
  */
+import type { FailureKind } from './metrics.js';
+import { ForeignStreamError } from './owner-guard.js';
+
 const TRANSIENT_SQLSTATE = /^(08|53|57P|58|40001|40P01|55P03)/;
 const TRANSIENT_NODE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 const TRANSIENT_MESSAGE = /connection terminated|timeout exceeded when trying to connect|connection error|not queryable|Connection closed|Channel closed/i;
@@ -18,4 +22,14 @@ export function isTransient(error: unknown): boolean {
 /** The projector is stopping: unfinished work is left to redelivery. */
 export class StoppedError extends Error {
   override name = 'StoppedError';
+}
+
+/** A message refused by rule (owner-guard.ts): retrying cannot help, so it is dead-lettered at once. */
+export function isRefused(error: unknown): boolean {
+  return error instanceof ForeignStreamError;
+}
+
+/** The failures-metric kind of a message that failed on its own. */
+export function messageFailureKind(error: unknown): FailureKind {
+  return error instanceof ForeignStreamError ? error.kind : 'message';
 }

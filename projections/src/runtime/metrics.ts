@@ -3,7 +3,7 @@ import type { BatchResult } from './apply-batch.js';
 import { measureLag, type Lag, type LagStore } from './lag.js';
 
 /** Why a projector had to retry or give up on something. */
-export type FailureKind = 'batch' | 'message' | 'outage' | 'undecodable';
+export type FailureKind = 'batch' | 'message' | 'outage' | 'undecodable' | 'foreign_stream';
 
 export interface ProjectorMetrics {
   events: Counter<'projection' | 'outcome'>;
@@ -21,7 +21,7 @@ export function createProjectorMetrics(registry: Registry): ProjectorMetrics {
     deadLetters: new Counter({ name: 'projection_dead_letters_total', help: 'Messages sent to the dead-letter queue', labelNames: ['projection'], registers: [registry] }),
     failures: new Counter({
       name: 'projection_failures_total',
-      help: 'Failed attempts, by projection and kind: batch (split up to apply one by one), message (one attempt of one message), outage (a dependency was down; retried), undecodable (not an event envelope)',
+      help: 'Failed attempts, by projection and kind: batch (split up to apply one by one), message (one attempt of one message), outage (a dependency was down; retried), undecodable (not an event envelope), foreign_stream (an event of another spelling of a dream stream, refused and dead-lettered at once)',
       labelNames: ['projection', 'kind'],
       registers: [registry],
     }),

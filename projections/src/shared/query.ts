@@ -17,9 +17,5 @@ export function clampLimit(limit: number | undefined, fallback = 20, max = 100):
   return Math.min(max, Math.max(1, Math.trunc(limit)));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Dream ids are UUIDs; anything else names no dream (and must not reach a `::uuid` cast). */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+export { isUuid } from '@dreamcatcher/contracts';

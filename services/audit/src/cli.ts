@@ -11,6 +11,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { canonicalId, isUuid, userIdProblem } from '@dreamcatcher/contracts';
 import { createEventStore, eventStoreConfigFrom, type EventStore } from '@dreamcatcher/event-store';
 import { connectPostgres, loadConfig, readCommonConfig, type CommonConfig, type Pool } from '@dreamcatcher/service-kit';
 import { createAuditedStore } from './audited-store.js';
@@ -26,8 +27,6 @@ export interface CliIo {
 }
 
 const processIo: CliIo = { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function withStore<T>(config: CommonConfig, work: (pool: Pool, store: EventStore) => Promise<T>): Promise<T> {
   const pool = await connectPostgres({ url: config.databaseUrl, max: 4, applicationName: 'audit-cli' });
@@ -62,8 +61,8 @@ export function buildProgram(env: NodeJS.ProcessEnv, io: CliIo, setExitCode: (co
     .description('recompute hash chains and report the first broken link (exit 1 when there is one)')
     .addOption(new Option('--all', 'every stream of the store').conflicts('dream'))
     .addOption(new Option('--dream <id>', 'one dream').argParser((value) => {
-      if (!UUID.test(value)) throw new InvalidArgumentError('a dream id is a UUID.');
-      return value;
+      if (!isUuid(value)) throw new InvalidArgumentError('a dream id is a UUID.');
+      return canonicalId(value);
     }))
     .action(async (options: { all?: boolean; dream?: string }) => {
       if (!options.all && !options.dream) throw new CommanderError(1, 'audit.usage', 'say what to verify: --all or --dream <id>');
@@ -96,7 +95,11 @@ export function buildProgram(env: NodeJS.ProcessEnv, io: CliIo, setExitCode: (co
   program
     .command('erase')
     .description("destroy a user's data key (their personal fields become unreadable everywhere) and append UserDataErased")
-    .requiredOption('--user <id>', 'the user (data subject) to erase')
+    .requiredOption('--user <id>', 'the user (data subject) to erase', (value: string) => {
+      const problem = userIdProblem(value);
+      if (problem) throw new InvalidArgumentError(`a user id ${problem}.`);
+      return value;
+    })
     .option('--actor <id>', 'who asked for the erasure (recorded as the event\'s userId)', 'audit-cli')
     .action(async (options: { user: string; actor: string }) => {
       const config = loadConfig((reader) => ({ ...readCommonConfig(reader, 'audit-cli'), ...readAuditConfig(reader) }), env);

@@ -30,7 +30,7 @@ export { ERASED_TEXT, ERASED_URL, PERSONAL_FIELDS } from './encryption/personal-
 
 export { SubjectErasedError, type DataKeys, type Erasure } from './keys/data-keys.js';
 export { AUDIT_MIGRATIONS, migrateAudit, PostgresDataKeys, type PostgresDataKeysOptions } from './keys/postgres-data-keys.js';
-export { eraseSubject, erasureEventId, userStreamId, USER_DATA_ERASED, type EraseOptions, type ErasureResult } from './erasure/erase-subject.js';
+export { eraseKnownSubject, eraseSubject, erasureEventId, userStreamId, USER_DATA_ERASED, type EraseOptions, type ErasureResult } from './erasure/erase-subject.js';
 
 export { readDreamHistoryPage, readHistoryPage, MAX_HISTORY_LIMIT, type HistoryPage, type HistoryPageOptions } from './history/history-page.js';
 export { exportNdjson, type ExportOptions, type ExportRange, type ExportResult } from './history/export-ndjson.js';

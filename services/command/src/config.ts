@@ -12,6 +12,9 @@ export interface CommandConfig extends CommonConfig, AuditConfig {
   /** How long idempotency keys are kept; at least a day, which is what clients are promised. */
   idempotencyTtlHours: number;
   purgeIntervalSeconds: number;
+  /** Bounds of the cache of folded streams (0 entries: no cache). */
+  streamCacheMaxEntries: number;
+  streamCacheMaxMb: number;
 }
 
 /** Reads the command service's configuration; throws ConfigError naming every bad variable. */
@@ -26,6 +29,8 @@ export function loadCommandConfig(env: NodeJS.ProcessEnv = process.env): Command
       token: reader.secret('COMMAND_SERVICE_TOKEN', { developmentDefault: DEVELOPMENT_COMMAND_SERVICE_TOKEN }),
       idempotencyTtlHours: reader.int('IDEMPOTENCY_TTL_HOURS', 24, { min: 24, max: 24 * 365 }),
       purgeIntervalSeconds: reader.int('IDEMPOTENCY_PURGE_INTERVAL_SECONDS', 600, { min: 1, max: 86_400 }),
+      streamCacheMaxEntries: reader.int('STREAM_CACHE_MAX_ENTRIES', 10_000, { min: 0, max: 1_000_000 }),
+      streamCacheMaxMb: reader.int('STREAM_CACHE_MAX_MB', 32, { min: 0, max: 16_384 }),
     }),
     env,
   );

@@ -6,6 +6,8 @@ import { closeServer, connectPostgres, createMetricsRegistry, migrate, runServic
 import { loadCommandConfig, SERVICE_NAME } from './config.js';
 import { createCommandService } from './http/app.js';
 import { commandMigrations } from './idempotency/schema.js';
+import { erasedAmongFor, sweepErased } from './streams/erased-subjects.js';
+import { StreamCache } from './streams/stream-cache.js';
 
 await runService(SERVICE_NAME, async (service, logger) => {
   const config = loadCommandConfig();
@@ -21,6 +23,11 @@ await runService(SERVICE_NAME, async (service, logger) => {
   const keys = new PostgresDataKeys(pool, { masterKey: config.dataKeyEncryptionKey, cacheTtlMs: config.dataKeyCacheTtlMs });
   const store = createAuditedStore(inner, { keys });
 
+  // Folded recent streams, never holding the data of someone erased (streams/erased-subjects.ts).
+  const streamCache = new StreamCache({ maxEntries: config.streamCacheMaxEntries, maxBytes: config.streamCacheMaxMb * 1024 * 1024 });
+  const erasedAmong = erasedAmongFor(keys);
+  service.onShutdown(sweepErased(streamCache, erasedAmong, Math.max(1_000, config.dataKeyCacheTtlMs), logger));
+
   const { app, idempotency } = createCommandService({
     store,
     pool,
@@ -29,6 +36,8 @@ await runService(SERVICE_NAME, async (service, logger) => {
     token: config.token,
     serviceName: SERVICE_NAME,
     idempotency: { ttlHours: config.idempotencyTtlHours },
+    streamCache,
+    erasedAmong,
   });
 
   const purge = setInterval(() => {

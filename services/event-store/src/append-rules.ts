@@ -16,6 +16,18 @@ export const MAX_EVENTS_PER_APPEND = 1 << 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
+ * Streams named by a UUID, which is the same id in any case: two of them that differ only
+ * by case would be two streams for one read-model row. Other streams (`user-<sub>`) are
+ * named by case-sensitive text and are left alone.
+ */
+export const CASE_INSENSITIVE_STREAM_PREFIX = 'dream-';
+
+/** The key under which a stream id must be unique regardless of case, or undefined when case matters. */
+export function caseInsensitiveKey(streamId: string): string | undefined {
+  return streamId.startsWith(CASE_INSENSITIVE_STREAM_PREFIX) ? streamId.toLowerCase() : undefined;
+}
+
+/**
  * Rejects appends no store should take: no events, ids that are not UUIDs or repeat within
  * the append, and `$`-prefixed stream ids or event types, which EventStoreDB reserves for
  * system streams and events (its adapter filters them out of `$all`, so they would vanish).

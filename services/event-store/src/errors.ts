@@ -23,3 +23,13 @@ export class StreamDeletedError extends AppError {
     super(410, 'stream_deleted', `Stream ${streamId} was deleted`);
   }
 }
+
+/**
+ * The stream id differs only by case from a stream that already exists (see
+ * `caseInsensitiveKey`): refused, so one id cannot name two streams.
+ */
+export class StreamIdCollisionError extends ConflictError {
+  constructor(readonly streamId: string) {
+    super(`Stream ${streamId} differs only by case from an existing stream`, 'stream_id_collision', { streamId });
+  }
+}

@@ -3,6 +3,8 @@
  * passed down as plain values. Every problem is collected and reported together,
  * each naming its variable, and the service does not start.
  */
+import { MIN_SECRET_LENGTH, secretWeakness } from './secrets.js';
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
@@ -10,15 +12,30 @@ export class ConfigError extends Error {
   }
 }
 
-/** Secrets that are fine on a laptop and never in production. */
-export const DEVELOPMENT_SECRETS = new Set(['dev-secret-change-me', 'development', 'secret', 'changeme']);
+/** What NODE_ENV may be, exactly; unset means development. */
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
 
 export class EnvReader {
   readonly problems: string[] = [];
-  constructor(readonly env: NodeJS.ProcessEnv = process.env) {}
+  /**
+   * Read strictly: `Production` or `prod` is not taken for development, which would let a
+   * production deployment start with development secrets and checks.
+   */
+  readonly nodeEnv: NodeEnv;
+
+  constructor(readonly env: NodeJS.ProcessEnv = process.env) {
+    const value = env.NODE_ENV;
+    if (value === undefined || value === '') this.nodeEnv = 'development';
+    else if ((NODE_ENVS as readonly string[]).includes(value)) this.nodeEnv = value as NodeEnv;
+    else {
+      this.problems.push(`NODE_ENV must be exactly one of ${NODE_ENVS.join(', ')}, got "${value}"`);
+      this.nodeEnv = 'development';
+    }
+  }
 
   get production(): boolean {
-    return this.env.NODE_ENV === 'production';
+    return this.nodeEnv === 'production';
   }
 
   private raw(name: string): string | undefined {
@@ -88,17 +105,14 @@ export class EnvReader {
 
   /**
    * A secret. Outside production a development default may stand in; in production it
-   * must be set, long enough, and not a known development value.
+   * must be set and strong (see secrets.ts).
    */
-  secret(name: string, { developmentDefault, minLength = 32 }: { developmentDefault?: string; minLength?: number } = {}): string {
+  secret(name: string, { developmentDefault, minLength = MIN_SECRET_LENGTH }: { developmentDefault?: string; minLength?: number } = {}): string {
     const value = this.raw(name);
     if (!this.production) return value ?? developmentDefault ?? this.missing(name);
     if (value === undefined) return this.missing(name);
-    if (DEVELOPMENT_SECRETS.has(value) || value === developmentDefault) {
-      this.problems.push(`${name} is a development secret; production refuses it`);
-    } else if (value.length < minLength) {
-      this.problems.push(`${name} must be at least ${minLength} characters in production`);
-    }
+    const weakness = secretWeakness(name, value, { minLength, developmentValues: developmentDefault ? [developmentDefault] : [] });
+    if (weakness) this.problems.push(weakness);
     return value;
   }
 

@@ -37,7 +37,15 @@ describe('configuration', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).to.deep.equal(['JWT_SECRET is required']);
     expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'dev-secret-change-me' })).to.deep.equal(['JWT_SECRET is a development secret; production refuses it']);
     expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'short' })).to.deep.equal(['JWT_SECRET must be at least 32 characters in production']);
-    expect(read({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).jwtSecret).to.equal('x'.repeat(40));
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })[0]).to.match(/JWT_SECRET is too predictable for production/);
+    expect(read({ NODE_ENV: 'production', JWT_SECRET: 'k3Vq9-Zr7pLw2XbN8sTd4YhGf6MjCe1A' }).production).to.equal(true);
+  });
+
+  it('reads NODE_ENV exactly, and refuses to start on any other value', () => {
+    expect(read({ NODE_ENV: 'test' }).production).to.equal(false);
+    for (const value of ['Production', 'PRODUCTION', 'prod', 'staging', ' production']) {
+      expect(problemsOf({ NODE_ENV: value }), value).to.deep.equal([`NODE_ENV must be exactly one of development, test, production, got "${value}"`]);
+    }
   });
 
   it('does not echo secrets in its messages', () => {

@@ -9,5 +9,6 @@ export * from './ops.js';
 export * from './partitioned-topology.js';
 export * from './postgres.js';
 export * from './retry.js';
+export * from './secrets.js';
 export * from './topology.js';
 export * from './telemetry/index.js';

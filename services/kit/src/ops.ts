@@ -34,6 +34,30 @@ async function runCheck(check: ReadinessCheck): Promise<CheckResult> {
   }
 }
 
+/**
+ * A check whose result is reused for `ttlMs` (default 1 s), and whose run in flight is
+ * shared: a burst of `/ready` calls costs the dependencies one round of checks, not one
+ * per call.
+ */
+export function cachedCheck(check: ReadinessCheck, ttlMs = 1_000, now: () => number = Date.now): ReadinessCheck {
+  let last: { result: CheckResult; at: number } | undefined;
+  let running: Promise<CheckResult> | undefined;
+  return () => {
+    if (last && now() - last.at < ttlMs) return last.result;
+    running ??= runCheck(check).then((result) => {
+      last = { result, at: now() };
+      running = undefined;
+      return result;
+    });
+    return running;
+  };
+}
+
+/** `cachedCheck` over each of `checks`. */
+export function cachedChecks(checks: Record<string, ReadinessCheck>, ttlMs = 1_000): Record<string, ReadinessCheck> {
+  return Object.fromEntries(Object.entries(checks).map(([name, check]) => [name, cachedCheck(check, ttlMs)]));
+}
+
 /** Runs every check; ready only when all pass. */
 export async function readiness(checks: Record<string, ReadinessCheck>): Promise<{ ready: boolean; checks: Record<string, CheckResult> }> {
   const entries = await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await runCheck(check)] as const));

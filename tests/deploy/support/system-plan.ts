@@ -20,7 +20,7 @@ export function deployedName(planName: string): string {
 }
 
 export function plannedServices(): PlannedService[] {
-  const plan = planSystem({ ports: { gateway: 9000, command: 9001, relay: 9002, projectors: PROJECTIONS.map((_, i) => 9010 + i) } });
+  const plan = planSystem({ ports: { gateway: 9000, gatewayOps: 9003, command: 9001, relay: 9002, projectors: PROJECTIONS.map((_, i) => 9010 + i) } });
   return plan.map((service) => ({
     plan: service,
     name: deployedName(service.name),

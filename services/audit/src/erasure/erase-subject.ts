@@ -49,7 +49,21 @@ export function erasureEventId(subjectId: string): string {
 /** Destroys the subject's data key, then records the erasure as an event. Safe to repeat. */
 export async function eraseSubject(store: EventStore, keys: DataKeys, subjectId: string, options: EraseOptions): Promise<ErasureResult> {
   if (!subjectId) throw new RangeError('the subject id to erase is empty');
-  const erasure = await keys.erase(subjectId);
+  return recordErasure(store, await keys.erase(subjectId), options);
+}
+
+/**
+ * As `eraseSubject`, for a subject the keys know (who stored personal data, or was erased
+ * before); undefined, with nothing destroyed, recorded or blocked, for any other id.
+ */
+export async function eraseKnownSubject(store: EventStore, keys: DataKeys, subjectId: string, options: EraseOptions): Promise<ErasureResult | undefined> {
+  if (!subjectId) throw new RangeError('the subject id to erase is empty');
+  const erasure = await keys.eraseIfKnown(subjectId);
+  return erasure && recordErasure(store, erasure, options);
+}
+
+async function recordErasure(store: EventStore, erasure: Erasure, options: EraseOptions): Promise<ErasureResult> {
+  const { subjectId } = erasure;
   const streamId = userStreamId(subjectId);
   const eventId = erasureEventId(subjectId);
   const correlationId = options.correlationId ?? randomUUID();

@@ -9,7 +9,7 @@ import { SubjectErasedError } from '../keys/data-keys.js';
 import { PostgresDataKeys } from '../keys/postgres-data-keys.js';
 import { useAuditFixture } from '../testing/audit-fixture.js';
 import { DreamStory } from '../testing/dream-story.js';
-import { eraseSubject, erasureEventId } from './erase-subject.js';
+import { eraseKnownSubject, eraseSubject, erasureEventId } from './erase-subject.js';
 
 const dataOf = (events: RecordedEvent[]) => events.map((event) => event.data as Record<string, any>);
 
@@ -105,6 +105,15 @@ describe('erasing a user by crypto-shredding', () => {
     expect(result).to.include({ destroyedKey: false, revision: '0' });
     const carol = new DreamStory('carol');
     expect(await fixture.store.appendToStream(carol.streamId, [carol.created()]).catch((caught: unknown) => caught)).to.be.instanceOf(SubjectErasedError);
+  });
+
+  it('erases only a known subject on request: an id never seen is neither erased nor blocked', async () => {
+    expect(await eraseKnownSubject(fixture.store, fixture.keys, 'nobody', { actor: 'admin' })).to.equal(undefined);
+    expect((await fixture.pool.query('SELECT 1 FROM audit.data_keys WHERE subject_id = $1', ['nobody'])).rowCount).to.equal(0);
+    expect(await fixture.raw.readStream('user-nobody')).to.deep.equal([]);
+    const nobody = new DreamStory('nobody');
+    await fixture.store.appendToStream(nobody.streamId, [nobody.created()]);
+    expect(await eraseKnownSubject(fixture.store, fixture.keys, 'nobody', { actor: 'admin' })).to.include({ destroyedKey: true, revision: '0' });
   });
 
   it('makes one key per subject even when many processes create it at once', async () => {

@@ -28,4 +28,9 @@ export interface DataKeys {
   keysForReading(subjectIds: Iterable<string>): Promise<Map<string, Buffer | undefined>>;
   /** Destroys the subject's key (idempotent) and records when. */
   erase(subjectId: string): Promise<Erasure>;
+  /**
+   * As `erase`, for a subject that has (or had) a key only; undefined, with nothing
+   * recorded, for an id never seen, so that a mistyped id is not blocked for ever.
+   */
+  eraseIfKnown(subjectId: string): Promise<Erasure | undefined>;
 }

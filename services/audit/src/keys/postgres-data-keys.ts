@@ -104,9 +104,18 @@ export class PostgresDataKeys implements DataKeys {
   }
 
   async erase(subjectId: string): Promise<Erasure> {
+    return (await this.destroy(subjectId, { ifKnown: false }))!;
+  }
+
+  eraseIfKnown(subjectId: string): Promise<Erasure | undefined> {
+    return this.destroy(subjectId, { ifKnown: true });
+  }
+
+  private async destroy(subjectId: string, { ifKnown }: { ifKnown: boolean }): Promise<Erasure | undefined> {
     // The row is locked first, so that concurrent erasures agree on which one destroyed the key.
-    const { hadKey, erasedAt } = await inTransaction(this.pool, async (client) => {
+    const outcome = await inTransaction(this.pool, async (client) => {
       const before = await client.query<{ had_key: boolean }>(`SELECT wrapped_key IS NOT NULL AS had_key FROM ${AUDIT_SCHEMA}.data_keys WHERE subject_id = $1 FOR UPDATE`, [subjectId]);
+      if (ifKnown && before.rows.length === 0) return undefined;
       const erased = await client.query<{ erased_at: Date }>(
         `INSERT INTO ${AUDIT_SCHEMA}.data_keys AS k (subject_id, wrapped_key, erased_at) VALUES ($1, NULL, now())
          ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, erased_at = coalesce(k.erased_at, now())
@@ -115,8 +124,9 @@ export class PostgresDataKeys implements DataKeys {
       );
       return { hadKey: before.rows[0]?.had_key ?? false, erasedAt: erased.rows[0]!.erased_at };
     });
+    if (!outcome) return undefined;
     this.cache.set(subjectId, { state: 'erased', until: Date.now() + this.ttlMs });
-    return { subjectId, erasedAt: erasedAt.toISOString(), destroyedKey: hadKey };
+    return { subjectId, erasedAt: outcome.erasedAt.toISOString(), destroyedKey: outcome.hadKey };
   }
 
   private cached(subjectId: string): CachedKey | undefined {

@@ -1,24 +1,27 @@
 /**
  * Deciding a command against its dream's stream and appending the result.
  *
- * Load the stream, fold it with `evolve`, `decide`, append with the loaded revision as the
- * expected revision. When another writer got there first (WrongExpectedRevisionError):
+ * Load the stream (from the stream cache and the events after it, streams/load-stream.ts),
+ * fold it with `evolve`, `decide`, append with the loaded revision as the expected revision. When another writer got there first (WrongExpectedRevisionError):
  * - with an explicit expected revision (If-Match) the caller decided on what it saw, so
  *   the answer is 412 with the current revision;
  * - without, nothing the caller saw is at stake: reload and decide again, which is safe
  *   because the decider re-checks every rule on the fresh state; bounded, with jittered
- *   backoff, then 409.
- * With If-Match and a stream already elsewhere, 412 at once, without deciding.
+ *   backoff, then 409. The conflict also drops the stream's cache entry, so the next
+ *   attempt reads the stream whole.
+ * With If-Match and a stream already elsewhere, 412 at once, without deciding; but only
+ * after ownership is checked, so another user's (or a missing) dream is a 404 first.
  *
- * Before deciding, the loaded events are searched for ones this command caused
+ * Before deciding, the stream's events are searched for ones this command caused
  * (causationId = command id). Command ids are derived from the idempotency key, so finding
  * them means an earlier attempt of this very request appended and then failed to store its
  * answer (a crash); the answer is rebuilt from those events and nothing is appended again.
  */
-import { ConflictError, PreconditionFailedError } from '@dreamcatcher/service-kit/errors';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '@dreamcatcher/service-kit/errors';
 import { backoffDelay, sleep } from '@dreamcatcher/service-kit';
-import { dreamDecider, dreamStreamId, type Dream, type RecordedDreamEvent } from '@dreamcatcher/domain';
-import { formatPosition, WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '@dreamcatcher/event-store';
+import { checkAccess, dreamDecider, dreamStreamId } from '@dreamcatcher/domain';
+import { formatPosition, StreamIdCollisionError, WrongExpectedRevisionError } from '@dreamcatcher/event-store';
+import { loadStream, type LoadedStream, type StreamSource } from '../streams/load-stream.js';
 import type { CreatedIds, PreparedCommand } from './prepare-command.js';
 import { dataSubject, prepareEvents, type CommandContext } from './prepare-events.js';
 
@@ -40,8 +43,7 @@ export interface Executed {
   appended: number;
 }
 
-export interface ExecuteOptions {
-  store: EventStore;
+export interface ExecuteOptions extends StreamSource {
   /** Attempts when the stream moved under a command without If-Match (default 5). */
   maxAttempts?: number;
   onConflict?: () => void;
@@ -59,16 +61,18 @@ export async function executeCommand(
   const { store, maxAttempts = 5 } = options;
   const streamId = dreamStreamId(prepared.dreamId);
   for (let attempt = 1; ; attempt++) {
-    const recorded = await store.readStream(streamId);
-    const own = recorded.filter((event) => event.metadata.causationId === context.commandId);
+    const loaded = await loadStream(options, streamId);
+    const own = loaded.causedBy(context.commandId);
     if (own.length) return { ...answer(prepared, own), appended: 0 };
 
-    const current = recorded.at(-1)?.revision ?? -1n;
+    const { state } = loaded;
+    // Before If-Match: a 412 would tell someone else's dream exists, and its revision.
+    checkAccess(prepared.command, state);
+    const current = loaded.revision;
     if (expectedRevision !== undefined && expectedRevision !== current) throw staleRevision(prepared.dreamId, expectedRevision, current);
 
-    const state = fold(recorded);
     const decided = dreamDecider.decide(prepared.command, state);
-    if (decided.length === 0) return { result: noChange(prepared, recorded), created: false, appended: 0 };
+    if (decided.length === 0) return { result: noChange(prepared, loaded), created: false, appended: 0 };
 
     const events = prepareEvents(decided, context, dataSubject(state, decided, context.userId));
     try {
@@ -76,7 +80,10 @@ export async function executeCommand(
       const stored = events.map((event, index) => ({ type: event.type, ...appended.events[index]! }));
       return { ...answer(prepared, stored), appended: events.length };
     } catch (error) {
+      // Ids enter canonical, so only a writer that bypassed that gets here: the dream is another spelling's.
+      if (error instanceof StreamIdCollisionError) throw new NotFoundError('Dream not found');
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      options.cache?.delete(streamId);
       options.onConflict?.();
       if (expectedRevision !== undefined) throw staleRevision(prepared.dreamId, expectedRevision, error.actual);
       if (attempt >= maxAttempts) {
@@ -91,13 +98,7 @@ export async function executeCommand(
   }
 }
 
-function fold(recorded: RecordedEvent[]): Dream {
-  let state = dreamDecider.initialState();
-  for (const event of recorded) state = dreamDecider.evolve(state, event as unknown as RecordedDreamEvent);
-  return state;
-}
-
-function answer(prepared: PreparedCommand, events: { id: string; type: string; revision: bigint; position: bigint }[]): Omit<Executed, 'appended'> {
+function answer(prepared: PreparedCommand, events: readonly { id: string; type: string; revision: bigint; position: bigint }[]): Omit<Executed, 'appended'> {
   const last = events.at(-1)!;
   return {
     created: events.some((event) => CREATING_EVENTS.has(event.type)),
@@ -116,12 +117,11 @@ function answer(prepared: PreparedCommand, events: { id: string; type: string; r
   };
 }
 
-function noChange(prepared: PreparedCommand, recorded: RecordedEvent[]): CommandResult {
-  const last = recorded.at(-1);
+function noChange(prepared: PreparedCommand, loaded: LoadedStream): CommandResult {
   return {
     dreamId: prepared.dreamId,
-    revision: (last?.revision ?? -1n).toString(),
-    position: formatPosition(last?.position ?? 0n),
+    revision: loaded.revision.toString(),
+    position: formatPosition(loaded.position),
     events: [],
     ...prepared.createdIds,
   };

@@ -3,6 +3,7 @@
  * - `POST /commands/:type` `{ data, metadata, idempotencyKey?, expectedRevision? }`
  * - `POST /sync-sessions` `{ sessionId?, items, metadata }`
  * - `GET /health`, `/ready`, `/metrics` (no token needed)
+ * A request's `X-Request-Timeout-Ms` is the caller's deadline (service/deadline.ts).
  * Everything but the ops endpoints needs the service token.
  */
 import express, { type ErrorRequestHandler, type Express, type Response } from 'express';
@@ -12,10 +13,13 @@ import { AppError, errorBody, NotFoundError, PayloadTooLargeError, ValidationErr
 import { IdempotencyStore, type IdempotencyStoreOptions } from '../idempotency/idempotency-store.js';
 import { createCommandHandler, type CommandOutcome, type HandleCommand } from '../service/command-handler.js';
 import { toAppError } from '../service/failures.js';
+import { deadlineFrom, REQUEST_TIMEOUT_HEADER, type Deadline } from '../service/deadline.js';
 import { createCommandMetrics } from '../service/metrics.js';
 import { isObject } from '../service/request.js';
 import { handleSyncSession, validateSyncSession, type SyncSessionResult } from '../service/sync-session.js';
 import { traceAppends } from '../service/traced-store.js';
+import type { ErasedAmong } from '../streams/load-stream.js';
+import { DEFAULT_STREAM_CACHE_LIMITS, StreamCache } from '../streams/stream-cache.js';
 import { requireServiceToken } from './service-token.js';
 
 export interface CommandServiceOptions {
@@ -35,6 +39,10 @@ export interface CommandServiceOptions {
   /** Largest accepted JSON body (default 10 MB: an import may carry 500 fragments). */
   bodyLimit?: string | number;
   clock?: () => Date;
+  /** Folded recent streams (default: one with the default limits; false: none). */
+  streamCache?: StreamCache | false;
+  /** Which people were erased, so the cache holds none of their data (streams/erased-subjects.ts). */
+  erasedAmong?: ErasedAmong;
 }
 
 export interface CommandService {
@@ -42,8 +50,9 @@ export interface CommandService {
   /** Handles one command in-process, exactly as `POST /commands/:type` does; never throws. */
   handleCommand: HandleCommand;
   /** Handles a sync session body in-process; throws ValidationError for a malformed batch. */
-  handleSyncSession(body: unknown): Promise<SyncSessionResult>;
+  handleSyncSession(body: unknown, deadline?: Deadline): Promise<SyncSessionResult>;
   idempotency: IdempotencyStore;
+  streamCache: StreamCache | undefined;
 }
 
 const OPS_PATHS = new Set(['/health', '/ready', '/metrics']);
@@ -52,6 +61,7 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
   const { pool, logger } = options;
   const store = traceAppends(options.store);
   const idempotency = new IdempotencyStore(pool, options.idempotency);
+  const streamCache = options.streamCache === false ? undefined : (options.streamCache ?? new StreamCache(DEFAULT_STREAM_CACHE_LIMITS));
   const handleCommand = createCommandHandler({
     store,
     idempotency,
@@ -60,8 +70,10 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
     waitMs: options.waitMs,
     maxAttempts: options.maxAttempts,
     clock: options.clock,
+    streamCache,
+    erasedAmong: options.erasedAmong,
   });
-  const syncSession = (body: unknown) => handleSyncSession(handleCommand, validateSyncSession(body));
+  const syncSession = (body: unknown, deadline?: Deadline) => handleSyncSession(handleCommand, { ...validateSyncSession(body), deadline });
 
   const app = express();
   app.disable('x-powered-by');
@@ -100,14 +112,17 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
       metadata: withHeaderCorrelation(body.metadata, req.get('x-correlation-id')) as never,
       idempotencyKey: body.idempotencyKey as string | undefined,
       expectedRevision: body.expectedRevision as string | undefined,
+      deadline: deadlineFrom(req.get(REQUEST_TIMEOUT_HEADER)),
     });
     send(res, outcome);
   });
 
   app.post('/sync-sessions', async (req, res) => {
+    const deadline = deadlineFrom(req.get(REQUEST_TIMEOUT_HEADER));
     const session: unknown = req.body;
     const { correlationId, ...result } = await syncSession(
       isObject(session) ? { ...session, metadata: withHeaderCorrelation(session.metadata, req.get('x-correlation-id')) } : session,
+      deadline,
     );
     res.status(200).set('X-Correlation-Id', correlationId).json(result);
   });
@@ -117,7 +132,7 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
   });
   app.use(errorHandler(logger));
 
-  return { app, handleCommand, handleSyncSession: syncSession, idempotency };
+  return { app, handleCommand, handleSyncSession: syncSession, idempotency, streamCache };
 }
 
 // The correlation id travels in the metadata; an X-Correlation-Id header stands in when it does not.

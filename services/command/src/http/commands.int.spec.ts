@@ -73,6 +73,29 @@ describe('command service: commands over HTTP', () => {
       expect(again.status).to.equal(409);
       expect(again.body.error.code).to.equal('dream_exists');
     });
+
+    it("takes a chosen id in any case as the one dream: upper case is the owner's 409 and another user's 404", async () => {
+      const id = '7b2e3d4c-5f60-4b7c-8d9e-0f1a2b3c4d5e';
+      const first = await service.post('ImportDream', { dream: { id: id.toUpperCase(), title: 'Shouted id' } });
+      expect(first.status).to.equal(201);
+      expect(first.body.dreamId).to.equal(id);
+      expect((await service.events(id)).map((e) => e.type)).to.deep.equal(['DreamImported']);
+      const mine = await service.post('ImportDream', { dream: { id: id.toUpperCase(), title: 'Shouted id' } });
+      expect(mine.status).to.equal(409);
+      const theirs = await service.post('ImportDream', { dream: { id: id.toUpperCase(), title: 'Taken over' } }, { userId: 'user-2' });
+      expect(theirs.status).to.equal(404);
+      const edit = await service.post('ChangeDreamDetails', { dreamId: id.toUpperCase(), summary: 'edited in upper case' });
+      expect(edit.status).to.equal(200);
+      expect(edit.body.dreamId).to.equal(id);
+    });
+
+    it('refuses a user id that is not storable text (NUL, a lone surrogate), writing nothing', async () => {
+      for (const userId of ['mallory\u0000', 'mallory\ud800']) {
+        const answer = await service.post('CreateDream', { title: 'Who am I' }, { userId });
+        expect(answer.status, JSON.stringify(userId)).to.equal(400);
+        expect(answer.body.error.details.violations.map((d: { path: string }) => d.path)).to.include('/metadata/userId');
+      }
+    });
   });
 
   describe('edits', () => {

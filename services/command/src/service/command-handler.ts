@@ -23,6 +23,9 @@ import type { CommandContext } from '../commands/prepare-events.js';
 import type { IdempotencyStore, StoredAnswer } from '../idempotency/idempotency-store.js';
 import { requestHash } from '../idempotency/request-hash.js';
 import { idSourceFor } from '../ids/ids.js';
+import type { ErasedAmong } from '../streams/load-stream.js';
+import type { StreamCache } from '../streams/stream-cache.js';
+import { DeadlineExceededError } from './deadline.js';
 import { isFinalAnswer, toAppError } from './failures.js';
 import { outcomeOf, type CommandMetrics } from './metrics.js';
 import { correlationIdOf, validateRequest, type CommandRequest, type ValidRequest } from './request.js';
@@ -48,6 +51,9 @@ export interface CommandHandlerOptions {
   waitMs?: number;
   maxAttempts?: number;
   clock?: () => Date;
+  /** Folded recent streams (none: every command reads its stream whole). */
+  streamCache?: StreamCache | undefined;
+  erasedAmong?: ErasedAmong | undefined;
 }
 
 export type HandleCommand = (request: CommandRequest) => Promise<CommandOutcome>;
@@ -73,6 +79,8 @@ export function createCommandHandler(options: CommandHandlerOptions): HandleComm
     };
     const executed = await executeCommand(prepared, context, request.expectedRevision, {
       store,
+      cache: options.streamCache,
+      erasedAmong: options.erasedAmong,
       maxAttempts: options.maxAttempts,
       onConflict: () => metrics.conflicts.inc({ type }),
       onRetry: () => metrics.retries.inc({ type }),
@@ -121,6 +129,7 @@ export function createCommandHandler(options: CommandHandlerOptions): HandleComm
     const type = isCommandType(request.type) ? request.type : 'unknown';
     let outcome: CommandOutcome;
     try {
+      if (request.deadline?.passed()) throw new DeadlineExceededError();
       const valid = validateRequest(request, correlationId);
       const { idempotencyKey } = valid;
       const { answer, replayed } =

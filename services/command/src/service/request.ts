@@ -2,10 +2,11 @@
  * The command request as the gateway (or an in-process caller) sends it, checked before
  * anything else happens. Every problem is reported at once as a 400.
  */
-import { isCommandType, validateCommand } from '@dreamcatcher/contracts';
+import { canonicalIds, isCommandType, userIdProblem, validateCommand } from '@dreamcatcher/contracts';
 import type { CommandType } from '@dreamcatcher/contracts';
 import { AppError, ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
 import { parsePosition } from '@dreamcatcher/event-store';
+import type { Deadline } from './deadline.js';
 
 /** Who sends the command, and the request's tracing context. */
 export interface RequestMetadata {
@@ -24,6 +25,8 @@ export interface CommandRequest {
   idempotencyKey?: string | undefined;
   /** If-Match: the revision the caller saw (decimal string or bigint). */
   expectedRevision?: string | bigint | undefined;
+  /** Past it, the command is not run (503 `deadline_exceeded`). */
+  deadline?: Deadline | undefined;
 }
 
 export interface ValidRequest {
@@ -56,7 +59,8 @@ export function metadataViolations(metadata: unknown, prefix = '/metadata'): Vio
   if (!isObject(metadata)) return [{ path: prefix, message: 'must be an object with userId and roles' }];
   const violations: Violation[] = [];
   const { userId, roles, correlationId, traceparent, tracestate } = metadata;
-  if (typeof userId !== 'string' || userId.length === 0 || userId.length > 200) violations.push({ path: `${prefix}/userId`, message: 'must be a string of 1 to 200 characters' });
+  const userIdViolation = userIdProblem(userId);
+  if (userIdViolation) violations.push({ path: `${prefix}/userId`, message: userIdViolation });
   if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) violations.push({ path: `${prefix}/roles`, message: 'must be an array of strings' });
   if (correlationId !== undefined && (typeof correlationId !== 'string' || !CORRELATION_ID.test(correlationId))) {
     violations.push({ path: `${prefix}/correlationId`, message: 'must be 1 to 200 printable ASCII characters without spaces' });
@@ -100,7 +104,8 @@ export function validateRequest(request: CommandRequest, correlationId: string):
   const traced = typeof traceparent === 'string' && TRACEPARENT.test(traceparent);
   return {
     type: request.type,
-    data: request.data,
+    // One spelling per id from here on: an upper-case UUID would name another stream.
+    data: canonicalIds(request.data),
     metadata: {
       userId,
       roles,

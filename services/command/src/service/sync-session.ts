@@ -5,11 +5,15 @@
  * failed can therefore be sent again as it is: the items that succeeded replay their first
  * answers and append nothing, the others are tried again. Each item's outcome has the shape of
  * the contract's `SyncSessionAnswer` item: `answer` (2xx) or `error`, and `replayed`.
+ * Once the caller's deadline has passed, no further item is started: the session answers
+ * 503 `deadline_exceeded` with the results of the items run and the keys of those not run,
+ * which a resent session then runs (the others replay).
  */
 import { randomUUID } from 'node:crypto';
 import { ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
 import type { CommandResult } from '../commands/execute.js';
 import type { ErrorBody, HandleCommand } from './command-handler.js';
+import { DeadlineExceededError, type Deadline } from './deadline.js';
 import { correlationIdOf, isObject, keyViolations, metadataViolations, type RequestMetadata } from './request.js';
 
 export const MAX_SYNC_ITEMS = 100;
@@ -18,6 +22,7 @@ export interface SyncSessionRequest {
   sessionId?: string | undefined;
   items: { idempotencyKey: string; command: { type: string; data: unknown } }[];
   metadata: RequestMetadata;
+  deadline?: Deadline | undefined;
 }
 
 export interface SyncItemResult {
@@ -67,7 +72,14 @@ export async function handleSyncSession(handleCommand: HandleCommand, session: S
   const correlationId = correlationIdOf(session.metadata) ?? randomUUID();
   const metadata = { ...session.metadata, correlationId };
   const items: SyncItemResult[] = [];
-  for (const item of session.items) {
+  for (const [index, item] of session.items.entries()) {
+    if (session.deadline?.passed()) {
+      throw new DeadlineExceededError(`The caller's deadline passed after ${index} of ${session.items.length} items; the rest were not run`, {
+        ...(session.sessionId !== undefined && { sessionId: session.sessionId }),
+        items,
+        notRun: session.items.slice(index).map((notRun) => notRun.idempotencyKey),
+      });
+    }
     const outcome = await handleCommand({ type: item.command.type, data: item.command.data, metadata, idempotencyKey: item.idempotencyKey });
     const { status, replayed } = outcome;
     items.push(

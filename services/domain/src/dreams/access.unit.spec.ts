@@ -1,4 +1,4 @@
-import { NotFoundError } from '@dreamcatcher/service-kit/errors';
+import { ConflictError, NotFoundError } from '@dreamcatcher/service-kit/errors';
 import { expect } from 'chai';
 import { aFragment, aTodo, DeciderSpecification, DREAM_ID, dreamCreated, dreamDeleted, fragmentCaptured, metadataOf, OTHER_USER_ID, todoAdded } from '../testing/index.js';
 import type { CommandMetadata, DreamCommand, DreamCommandType } from './commands.js';
@@ -111,5 +111,29 @@ describe('who may act on a dream', () => {
     const reports = commandsOnADream(metadataOf('pipelineos', ['integration'])).filter((c) => INTEGRATION_COMMANDS.includes(c.type));
     expect(reports).to.have.lengthOf(2);
     for (const command of reports) spec.given([...history, dreamDeleted()]).when(command).thenThrows(NotFoundError);
+  });
+
+  it('answers ownership before the command\'s own faults: invalid data about another\'s dream is a 404, not a 400', () => {
+    const invalid: DreamCommand = { type: 'ChangeDreamDetails', data: { dreamId, title: 'x' }, metadata: metadataOf(OTHER_USER_ID) };
+    spec.given(history).when(invalid).thenThrows(NotFoundError);
+  });
+
+  describe('a new dream on a taken id', () => {
+    const creating = (metadata: CommandMetadata): DreamCommand[] => [
+      { type: 'ImportDream', data: { dreamId, dream: { title: 'Imported', fragments: [], todos: [] } }, metadata },
+      { type: 'CreateDream', data: { dreamId, title: 'Created' }, metadata },
+      { type: 'CaptureFragment', data: { dreamId, newDream: true, fragment: { fragmentId: newId, title: 'T', content: 'c', source: 'claude' } }, metadata },
+    ];
+
+    it('is the 404 of an unknown id for anyone but the owner, deleted dreams included', () => {
+      for (const command of creating(metadataOf(OTHER_USER_ID))) {
+        spec.given(history).when(command).thenThrows(NotFoundError);
+        spec.given([...history, dreamDeleted()]).when(command).thenThrows(NotFoundError);
+      }
+    });
+
+    it('tells the owner that the id is taken (409)', () => {
+      for (const command of creating(metadataOf())) spec.given(history).when(command).thenThrows(ConflictError, (error) => expect(error.code).to.equal('dream_exists'));
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { checkAccess } from './access.js';
 import type { DreamCommand } from './commands.js';
 import { changeDreamDetails, setDreamTags } from './details.js';
 import { attachDocument } from './documents.js';
@@ -11,9 +12,11 @@ import { addTodo, changeTodo, completeTodo, removeTodo, replaceTodos } from './t
 /**
  * The events a command causes on a dream in `state`: an empty list when it would change
  * nothing, or an AppError (ValidationError 400, NotFoundError 404, ConflictError 409).
+ * Ownership comes first (access.ts): another user's dream is a 404 whatever the command.
  * Pure: time and new ids come in with the command.
  */
 export function decide(command: DreamCommand, state: Dream): DreamEvent[] {
+  checkAccess(command, state);
   switch (command.type) {
     case 'CaptureFragment':
       return captureFragment(command, state);

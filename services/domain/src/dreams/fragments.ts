@@ -56,7 +56,7 @@ export function captureFragment({ data, metadata }: CaptureFragment, state: Drea
   const tags = normaliseTags(data.tags ?? [], '/tags', violations);
   const explicitTitle = data.dreamTitle?.trim() ? dreamTitle(data.dreamTitle, '/dreamTitle', violations) : undefined;
   violations.throwIfAny();
-  assertNoDream(state, data.dreamId);
+  assertNoDream(state, data.dreamId, metadata);
   const { dreamId } = data;
   const title = explicitTitle ?? titleFromFragment(fragment);
   return [

@@ -26,7 +26,7 @@ export function createDream({ data, metadata }: CreateDream, state: Dream): Drea
   const { dreamId, ...input } = data;
   const created = newDream(input, dreamId, metadata.userId, '', violations);
   violations.throwIfAny();
-  assertNoDream(state, dreamId);
+  assertNoDream(state, dreamId, metadata);
   return [{ type: 'DreamCreated', data: created }];
 }
 
@@ -43,7 +43,7 @@ export function importDream({ data, metadata }: ImportDream, state: Dream): Drea
     todos: todos.map((t, i) => newTodo(t, `/dream/todos/${i}`, violations)),
   };
   violations.throwIfAny();
-  assertNoDream(state, data.dreamId);
+  assertNoDream(state, data.dreamId, metadata);
   return [{ type: 'DreamImported', data: imported }];
 }
 

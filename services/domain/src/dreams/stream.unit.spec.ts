@@ -9,6 +9,10 @@ describe('dream stream ids', () => {
     expect(dreamIdFromStreamId(dreamStreamId(id))).to.equal(id);
   });
 
+  it('names one stream for a dream whatever the case of its id', () => {
+    expect(dreamStreamId(id.toUpperCase())).to.equal(`dream-${id}`);
+  });
+
   it('reads no dream id from other streams', () => {
     expect(dreamIdFromStreamId('$all')).to.equal(undefined);
     expect(dreamIdFromStreamId('dream-')).to.equal(undefined);

@@ -37,6 +37,7 @@ import type {
   Subscription,
 } from '../event-store.js';
 import { fromEsdbError, fromEsdbEvent, isSystemEvent, toEsdbExpectedRevision, toEsdbPosition, toEventData } from './mapping.js';
+import { claimStreamId } from './case-claims.js';
 import { followEsdbAll } from './subscription.js';
 
 export interface EsdbEventStoreOptions {
@@ -56,6 +57,7 @@ export class EsdbEventStore implements EventStore {
   async appendToStream(streamId: string, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
     validateAppend(streamId, events, expected, MAX_EVENTS_PER_APPEND);
+    await claimStreamId(this.client, streamId, expected);
     let nextExpectedRevision: bigint;
     try {
       ({ nextExpectedRevision } = await this.client.appendToStream(streamId, events.map(toEventData), {

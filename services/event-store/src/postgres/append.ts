@@ -12,7 +12,8 @@
 import type pg from 'pg';
 import { judgeRejectedAppend, MAX_EVENTS_PER_APPEND, validateAppend, type StoredEventRef } from '../append-rules.js';
 import type { AppendResult, EventToAppend, ExpectedRevision } from '../event-store.js';
-import { StreamDeletedError, WrongExpectedRevisionError } from '../errors.js';
+import { StreamDeletedError, StreamIdCollisionError, WrongExpectedRevisionError } from '../errors.js';
+import { CASE_INSENSITIVE_INDEX } from './schema.js';
 import { appendOneStatement, appendStatement, DIAGNOSE_APPEND } from './sql.js';
 
 // A refusal whose cause then vanished (a racing writer) is retried this often before giving up.
@@ -40,7 +41,7 @@ export async function appendEvents(
   const ids = events.map((event) => event.id);
 
   for (let attempt = 1; ; attempt++) {
-    const written = await tryAppend(pool, statement, values);
+    const written = await tryAppend(pool, streamId, statement, values);
     if (written?.length === events.length) return { result: toAppendResult(written), wrote: true };
     const outcome = judgeRejectedAppend(expected, ids, await diagnose(pool, streamId, ids));
     switch (outcome.kind) {
@@ -63,11 +64,13 @@ interface WrittenRow {
 }
 
 /** The rows written, or undefined when a unique constraint refused the append (the statement then wrote nothing). */
-async function tryAppend(pool: pg.Pool, statement: { name: string; text: string }, values: unknown[]): Promise<WrittenRow[] | undefined> {
+async function tryAppend(pool: pg.Pool, streamId: string, statement: { name: string; text: string }, values: unknown[]): Promise<WrittenRow[] | undefined> {
   try {
     return (await pool.query<WrittenRow>({ ...statement, values })).rows;
   } catch (error) {
-    if ((error as { code?: string }).code === UNIQUE_VIOLATION) return undefined;
+    const { code, constraint } = error as { code?: string; constraint?: string };
+    if (code === UNIQUE_VIOLATION && constraint === CASE_INSENSITIVE_INDEX) throw new StreamIdCollisionError(streamId);
+    if (code === UNIQUE_VIOLATION) return undefined;
     throw error;
   }
 }

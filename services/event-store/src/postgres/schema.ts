@@ -13,9 +13,13 @@
  * - `unique (stream_id, revision)` is the last guard against two writers taking the same
  *   revision; `unique (stream_id, event_id)` makes a re-sent event a repeat, not a copy.
  * - `streams` holds each stream's last revision (the row appends lock and compare against)
- *   and its tombstone.
+ *   and its tombstone. `streams_case_insensitive_key` refuses a `dream-` stream whose id
+ *   differs from an existing one only by case (append-rules.ts `caseInsensitiveKey`); a
+ *   database that already holds such a pair fails this script at start, naming the index,
+ *   and the pair must be resolved by hand.
  */
 import type pg from 'pg';
+import { CASE_INSENSITIVE_STREAM_PREFIX } from '../append-rules.js';
 
 export const SCHEMA = 'event_store';
 
@@ -23,6 +27,9 @@ export const SCHEMA = 'event_store';
 export const APPEND_CHANNEL = 'event_store_appended';
 
 const MIGRATION_LOCK = 'hashtext(\'dreamcatcher.event_store.migrate\')';
+
+/** The unique index behind `StreamIdCollisionError`. */
+export const CASE_INSENSITIVE_INDEX = 'streams_case_insensitive_key';
 
 const DDL = `
 CREATE SCHEMA IF NOT EXISTS ${SCHEMA};
@@ -46,6 +53,9 @@ CREATE TABLE IF NOT EXISTS ${SCHEMA}.events (
   CONSTRAINT events_stream_revision_key UNIQUE (stream_id, revision),
   CONSTRAINT events_stream_event_id_key UNIQUE (stream_id, event_id)
 );
+
+CREATE UNIQUE INDEX IF NOT EXISTS ${CASE_INSENSITIVE_INDEX} ON ${SCHEMA}.streams (lower(stream_id))
+  WHERE stream_id LIKE '${CASE_INSENSITIVE_STREAM_PREFIX}%';
 `;
 
 /** Creates the event store's schema and tables when missing; safe to run concurrently and repeatedly. */

@@ -9,6 +9,7 @@
  */
 import type { EventStore } from '../event-store.js';
 import { appendCases, concurrentAppendCases } from './append-cases.js';
+import { caseCollisionCases } from './case-cases.js';
 import { concurrencyCase, type LoadShape } from './concurrency-case.js';
 import type { SuiteContext } from './fixtures.js';
 import { readCases } from './read-cases.js';
@@ -32,6 +33,7 @@ export function eventStoreContractSuite(name: string, createStore: () => Promise
 
     appendCases(ctx);
     concurrentAppendCases(ctx);
+    caseCollisionCases(ctx);
     readCases(ctx);
     subscriptionCases(ctx);
     concurrencyCase(ctx, options.load);
