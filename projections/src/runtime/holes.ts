@@ -6,6 +6,9 @@
  * the dead letter then changes nothing (its stream has moved past it); a rebuild applies
  * every event and clears the projection's holes. Until then they show as the
  * `projection_holes` gauge and a degraded `/ready`; an operator who accepts the loss clears them.
+ * A hole is the dead-lettered message's own revision: when the event that failed was one
+ * refetched for a gap before it (its own message never came), the stream's later messages
+ * fail on it too and each becomes a hole, loudly, until a rebuild.
  */
 import type pg from 'pg';
 import { Gauge, type Logger, type Registry } from '@dreamcatcher/service-kit';
