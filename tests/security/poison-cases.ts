@@ -1,7 +1,8 @@
 /**
  * Poison and what outlives erasure. A capture too large for a text index must not stop its
  * dream's later edits from reaching search; and once a user is erased, no dead-letter queue
- * may still hold their data. A projector's dead letter cannot be caused through the API any
+ * may still hold their data, nor the event store a free-text field of theirs in clear
+ * (the agents an integration reports). A projector's dead letter cannot be caused through the API any
  * more (that was the poison capture), so the second case puts one of the user's events
  * carrying a canary into every projection's dead-letter queue, as a projector that failed on
  * it would, and erases the user through the gateway.
@@ -15,6 +16,12 @@ import { signToken } from '../faults/api-client.js';
 import type { SecurityContext } from './context.js';
 
 const AREA = 'poison';
+
+/** Whether `text` is anywhere in the stored events of the dream, as plain text. */
+async function storedInClear(ctx: SecurityContext, dreamId: string, text: string): Promise<boolean> {
+  const { rows } = await ctx.observer.query<{ n: string }>('SELECT count(*)::text AS n FROM event_store.events WHERE stream_id = $1 AND data::text LIKE $2', [`dream-${dreamId}`, `%${text}%`]);
+  return rows[0]!.n !== '0';
+}
 
 export async function poisonCases(ctx: SecurityContext): Promise<void> {
   const { report, call, admin } = ctx;
@@ -34,7 +41,21 @@ export async function poisonCases(ctx: SecurityContext): Promise<void> {
     return { passed: shown === true, actual: shown ? 'found by the edited title and the fragment' : 'not found within 30 s' };
   });
 
-  await report.check(AREA, "the erased user's events in every dead-letter queue", 'none left after POST /admin/users/:id/erase', async () => {
+  const agent = `agent-canary-${randomUUID()}`;
+  await report.check(AREA, 'an integration names the agents of an implementation', 'the agents stored only encrypted', async () => {
+    for (const [path, caller, body] of [
+      ['implement', token, { notes: 'ship it' }],
+      ['sync', ctx.integration.token, { status: 'synced', pipelineosProjectId: `pos-${run}` }],
+      ['implementation', ctx.integration.token, { pipelineosProjectId: `pos-${run}`, ticketsCreated: 1, agentsAssigned: [agent] }],
+    ] as const) {
+      const answer = await call('POST', `/dreams/${dreamId}/${path}`, { token: caller, body });
+      if (answer.status !== 200) return { passed: false, actual: `${path} answered ${answer.status}` };
+    }
+    const clear = await storedInClear(ctx, dreamId, agent);
+    return { passed: !clear, actual: clear ? 'in clear in the event store' : 'ciphertext only' };
+  });
+
+  await report.check(AREA, "the erased user's events in every dead-letter queue", 'none left after POST /admin/users/:id/erase, nor the agents in the store', async () => {
     const canary = `canary-${randomUUID()}`;
     const connection = await amqplib.connect(ctx.system.amqpUrl);
     try {
@@ -54,10 +75,16 @@ export async function poisonCases(ctx: SecurityContext): Promise<void> {
       };
       const before = await holding();
       if (before.length !== PROJECTION_NAMES.length) return { passed: false, actual: `the canary reached only ${before.join(', ')}` };
+      // Waiting on counts, not by fetching: a message fetched for a look is hidden from the purge meanwhile.
+      const counter = await connection.createChannel();
+      const counts = async () => Promise.all(PROJECTION_NAMES.map(async (name) => (await counter.checkQueue(deadLetterQueue(projectionQueue(name)))).messageCount));
+      const initial = await counts();
       const erase = await call('POST', `/admin/users/${encodeURIComponent(userId)}/erase`, { token: admin.token });
       if (erase.status !== 200) return { passed: false, actual: `erase answered ${erase.status}` };
-      const left = await eventually(async () => ((await holding()).length === 0 ? [] : undefined), { timeoutMs: 30_000, what: 'no canary in a dead-letter queue' }).catch(async () => holding());
-      return { passed: left.length === 0, actual: left.length ? `still in ${left.join(', ')}` : 'none left' };
+      await eventually(async () => (await counts()).every((count, index) => count < initial[index]!), { timeoutMs: 30_000, what: 'every dead-letter queue to lose a message' }).catch(() => undefined);
+      const left = await holding();
+      const agents = await storedInClear(ctx, dreamId, agent);
+      return { passed: left.length === 0 && !agents, actual: `${left.length ? `still in ${left.join(', ')}` : 'none left'}; agents ${agents ? 'still in clear in the store' : 'unreadable'}` };
     } finally {
       await connection.close().catch(() => undefined);
     }

@@ -36,7 +36,8 @@ export function belongsTo(content: Buffer, userIds: ReadonlySet<string>): boolea
  * Drops the messages of `userIds` from `queue`; returns how many. Each message is fetched
  * without acknowledgement, so the others stay held (and are not fetched twice) until the
  * channel closes and returns them; only the user's are acknowledged, and nothing is kept
- * in memory but their count.
+ * in memory but their count. Messages another client holds unacknowledged at that moment (a
+ * `dead-letters list` in progress) are out of its sight: the log line gives the count dropped.
  */
 export async function purgeDeadLetters(connection: ChannelModel, queue: string, userIds: ReadonlySet<string>): Promise<number> {
   const channel = await connection.createChannel();
