@@ -3,7 +3,7 @@
  * a valid fragment (200,000 characters of distinct hyphenated supplementary-plane words)
  * makes about 1.4 MB, and the row then fails to write ("string is too long for tsvector"),
  * which would dead-letter the event. Every stored tsvector is built here, from at most
- * `INDEXED_TEXT_CHARS` characters per row (about 370 KB of tsvector at worst): the fields in
+ * `INDEXED_TEXT_CHARS` characters per row (that fragment then makes 455 KB): the fields in
  * order, each taking what the ones before it left. Text past the bound is kept in the row,
  * only not searchable.
  */
