@@ -9,8 +9,8 @@
  * still fails is published to the dead-letter exchange with the error in its headers and
  * acknowledged, recorded as a hole its stream's later events skip (holes.ts), and the
  * projector carries on; once it has applied an erasure, it drops the user's dead letters
- * (dead-letter-erasure.ts). Outages (database, network) are retried
- * until they end, without dead-lettering anything.
+ * (dead-letter-erasure.ts). Outages (database, network) are retried until they end,
+ * without dead-lettering anything.
  */
 import type pg from 'pg';
 import {
@@ -223,8 +223,8 @@ export class Projector {
         this.logger.warn('batch failed, applying its messages one by one', { messages: events.length, error: (error as Error).message });
         for (const item of events) await this.applyAlone(channel, item);
       }
-      const { pool } = this.deps, { schema, queue } = this.options;
-      await this.untilNoOutage(() => eraseFromDeadLetters({ connection: this.connection, pool, schema, deadLetterQueue: queue.deadLetterQueue, logger: this.logger }, events.map((item) => item.event)));
+      const target = { connection: this.connection, pool: this.deps.pool, schema: this.options.schema, deadLetterQueue: this.options.queue.deadLetterQueue, logger: this.logger };
+      await this.untilNoOutage(() => eraseFromDeadLetters(target, events.map((item) => item.event)));
     }
     try {
       channel.ack(messages.at(-1)!, true);
