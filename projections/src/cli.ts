@@ -8,6 +8,8 @@
  *   dead-letters list <projection>          messages the projector gave up on
  *   dead-letters show <projection> <id>     one of them, with its error
  *   dead-letters replay <projection> [ids...] | --all
+ *   holes list [projection]                 dead-lettered events whose streams went on without them
+ *   holes clear <projection> [stream]       accept the loss (a rebuild clears them itself)
  *
  * Configuration comes from the environment like the services (DATABASE_URL, AMQP_URL,
  * EVENT_STORE, EVENTSTORE_CONNECTION_STRING). `--json` prints machine-readable results.
@@ -23,6 +25,8 @@ import { selectProjections } from './registry.js';
 import { DEFAULT_PAGE_SIZE } from './rebuild/build.js';
 import { progressBar } from './rebuild/progress.js';
 import { rebuildAndSwap, rebuildUntil, verifyProjections, type VerifyReport } from './rebuild/rebuild.js';
+import { clearHoles, listHoles } from './runtime/holes.js';
+import { READ_MODELS_SCHEMA } from './runtime/names.js';
 import { listDeadLetters, replayDeadLetters, showDeadLetter, type DeadLetter } from './runtime/dead-letters.js';
 import { openEventStore, readStoreConfig } from './store.js';
 
@@ -177,6 +181,28 @@ export function buildProgram(env: NodeJS.ProcessEnv, io: CliIo, setExitCode: (co
         io.err(`not found: ${missing.join(', ')}`);
         setExitCode(1);
       }
+    });
+  const holes = program.command('holes').description('events a projection dead-lettered and skipped (its read model lacks them)');
+  holes
+    .command('list')
+    .argument('[projection]')
+    .action(async (projection?: string) => {
+      if (projection) selectProjections([projection]);
+      const found = await withStore(env, (pool) => listHoles(pool, READ_MODELS_SCHEMA, projection));
+      print(found.map((hole) => ({ ...hole, revision: hole.revision.toString() })), () => {
+        io.out(`${found.length} hole(s)`);
+        for (const hole of found) io.out(`${hole.projection}  ${hole.streamId}@${hole.revision}  ${hole.reason}`);
+      });
+    });
+  holes
+    .command('clear')
+    .description('accept the loss (a rebuild applies every event and clears them itself)')
+    .argument('<projection>')
+    .argument('[streamId]', 'only this stream')
+    .action(async (projection: string, streamId?: string) => {
+      selectProjections([projection]);
+      const cleared = await withStore(env, (pool) => clearHoles(pool, READ_MODELS_SCHEMA, projection, streamId));
+      print({ cleared }, () => io.out(`cleared ${cleared} hole(s) of ${projection}`));
     });
   return program;
 }

@@ -30,6 +30,10 @@ export { rebuildAndSwap, verifyProjections, rebuildUntil, type RebuildOptions, t
 export { DEFAULT_PAGE_SIZE, storeReader, type Progress } from './rebuild/build.js';
 export { openEventStore } from './store.js';
 export { listDeadLetters, showDeadLetter, replayDeadLetters, type DeadLetter } from './runtime/dead-letters.js';
+export { listHoles, clearHoles, type Hole } from './runtime/holes.js';
+export { INDEXED_TEXT_CHARS } from './shared/text-index.js';
+// A valid fragment that an unbounded text index cannot hold (security and projection specs).
+export { poisonText, POISON_CHARS } from './testing/poison-text.js';
 
 // Partitioned projectors (runtime/partitions/): N queues per projection, each applying the streams that hash to it.
 export { partitionOf, streamHash } from './runtime/partitions/hash.js';

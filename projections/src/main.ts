@@ -4,7 +4,8 @@
  * one broker connection. Ops endpoints on PORT (default 8083): `/ready` when the broker is
  * connected, the database answers and every projection of the process is at most
  * PROJECTOR_READY_MAX_LAG_SECONDS behind the store head (a lag marked `behind`, which the
- * gateway does not count against its own readiness).
+ * gateway does not count against its own readiness), and degraded (`whole`, also marked
+ * `behind`) while a projection has skipped a dead-lettered event (runtime/holes.ts).
  *
  * Partitioned (see runtime/partitions/): `PROJECTION_PARTITIONS` (`N`, or `name=N,...`) splits
  * a projection over N queues by stream; `PROJECTION_PARTITION_INDEX` is this replica's own
@@ -33,6 +34,8 @@ import { readCheckpoints } from './runtime/checkpoints.js';
 import { surviveConnectionLoss } from './runtime/connection-loss.js';
 import { Projector } from './runtime/consumer.js';
 import { describeLag } from './runtime/lag.js';
+import { holesGauge } from './runtime/holes.js';
+import { READ_MODELS_SCHEMA } from './runtime/names.js';
 import { createProjectorMetrics, projectionLagGauges } from './runtime/metrics.js';
 import { startHandBack } from './runtime/partitions/hand-back.js';
 import { attachInOrder, consumersOf } from './runtime/partitions/replicas.js';
@@ -145,6 +148,7 @@ await runService('projector', async (service, logger) => {
         return { ok: true };
       },
       caughtUp,
+      whole: holesGauge(metrics, pool, READ_MODELS_SCHEMA, projections.map((projection) => projection.name)),
     },
   });
   service.onShutdown(() => closeServer(server));

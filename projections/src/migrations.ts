@@ -10,10 +10,12 @@
 import { migrate, quoteIdent, type Knex, type Logger, type Migration } from '@dreamcatcher/service-kit';
 import { checkpointsTableSql } from './runtime/checkpoints.js';
 import { CHECKPOINTS_TABLE, READ_MODELS_SCHEMA, READER_ROLE } from './runtime/names.js';
+import { holesTableSql } from './runtime/holes.js';
 import { partitionCheckpointsTableSql } from './runtime/partitions/checkpoints.js';
 import { ownedTables, type Projection } from './runtime/projection.js';
 import { createTableSql, qualified } from './runtime/table.js';
 import { PROJECTIONS } from './registry.js';
+import { regenerateColumns } from './shared/text-index.js';
 
 export const CREATE_READER_ROLE = `DO $$
 BEGIN
@@ -21,7 +23,7 @@ BEGIN
 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
 END $$`;
 
-/** Statements creating a schema with its checkpoints table, readable by the reader role. */
+/** Statements creating a schema with its checkpoints table (readable by the reader role) and its holes table. */
 export function schemaSql(schema: string): string[] {
   return [
     CREATE_READER_ROLE,
@@ -29,6 +31,8 @@ export function schemaSql(schema: string): string[] {
     `GRANT USAGE ON SCHEMA ${quoteIdent(schema)} TO ${quoteIdent(READER_ROLE)}`,
     checkpointsTableSql(schema),
     `GRANT SELECT ON ${qualified(schema, CHECKPOINTS_TABLE)} TO ${quoteIdent(READER_ROLE)}`,
+    // A rebuild's schema gets an empty one: the gap reads there skip nothing.
+    holesTableSql(schema),
   ];
 }
 
@@ -47,6 +51,13 @@ export const migrations: Migration[] = [
   { name: '001_schema_role_checkpoints', up: (knex) => run(knex, schemaSql(READ_MODELS_SCHEMA)) },
   ...Object.values(PROJECTIONS).map(projectionTablesMigration),
   { name: '003_partition_checkpoints', up: (knex) => run(knex, [partitionCheckpointsTableSql(READ_MODELS_SCHEMA)]) },
+  {
+    name: '004_bounded_text_index',
+    up: async (knex) => {
+      for (const spec of Object.values(PROJECTIONS).flatMap(ownedTables)) if (spec.generated) await regenerateColumns(knex, spec, READ_MODELS_SCHEMA);
+    },
+  },
+  { name: '005_projection_holes', up: (knex) => run(knex, [holesTableSql(READ_MODELS_SCHEMA)]) },
 ];
 
 /** Creates or updates the read model schema in the database at `url`. */

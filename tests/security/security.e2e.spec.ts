@@ -15,6 +15,7 @@ import { startHardenedGateway, type HardenedGateway } from './hardened-gateway.j
 import { hardeningCases } from './hardening-cases.js';
 import { injectionCases } from './injection-cases.js';
 import { isolationCases } from './isolation-cases.js';
+import { poisonCases } from './poison-cases.js';
 import { takeoverCases } from './takeover-cases.js';
 import { liveCases } from './live-cases.js';
 
@@ -55,4 +56,5 @@ describe('security: attacks on the gateway of the running system', function () {
   area('cannot amplify one request into unbounded work', amplificationCases, 'amplification');
   area('cannot take over a dream by the case of its id, nor learn it exists', takeoverCases, 'takeover');
   area('cannot exhaust the gateway with live connections, nor keep one past its credentials', liveCases, 'live');
+  area('cannot poison a projection, nor outlive erasure in a dead-letter queue', poisonCases, 'poison');
 });

@@ -1,9 +1,11 @@
 /**
  * Tables of `dream_search`: a dream's own text and each fragment's text, each with a
  * stored tsvector under a GIN index. Titles weigh most (A), then descriptions, summaries
- * and fragment titles (B), then fragment content (C).
+ * and fragment titles (B), then fragment content (C); each row indexes a bounded amount of
+ * text (shared/text-index.ts).
  */
 import type { TableSpec } from '../runtime/table.js';
+import { boundedSearchVector } from '../shared/text-index.js';
 
 export interface DreamSearchRow {
   dream_id: string;
@@ -44,9 +46,10 @@ export const dreamSearchTable: TableSpec<DreamSearchRow> = {
   key: ['dream_id'],
   nullable: ['description', 'summary'],
   generated: {
-    search_vector: `tsvector GENERATED ALWAYS AS (
-      setweight(to_tsvector('${SEARCH_CONFIG}', title), 'A') ||
-      setweight(to_tsvector('${SEARCH_CONFIG}', coalesce(description, '') || ' ' || coalesce(summary, '')), 'B')) STORED`,
+    search_vector: boundedSearchVector(SEARCH_CONFIG, [
+      { sql: 'title', weight: 'A' },
+      { sql: "coalesce(description, '') || ' ' || coalesce(summary, '')", weight: 'B' },
+    ]),
   },
   indexes: { owner: '(owner_id)', vector: 'USING gin (search_vector)' },
   preloadBy: 'dream_id',
@@ -59,8 +62,10 @@ export const fragmentSearchTable: TableSpec<FragmentSearchRow> = {
   columns: { dream_id: 'uuid', fragment_id: 'uuid', owner_id: 'text', title: 'text', content: 'text' },
   key: ['dream_id', 'fragment_id'],
   generated: {
-    search_vector: `tsvector GENERATED ALWAYS AS (
-      setweight(to_tsvector('${SEARCH_CONFIG}', title), 'B') || setweight(to_tsvector('${SEARCH_CONFIG}', content), 'C')) STORED`,
+    search_vector: boundedSearchVector(SEARCH_CONFIG, [
+      { sql: 'title', weight: 'B' },
+      { sql: 'content', weight: 'C' },
+    ]),
   },
   indexes: { owner: '(owner_id)', vector: 'USING gin (search_vector)' },
   ownerScoped: true,

@@ -5,6 +5,7 @@
  */
 import { clampLimit, tableIn, type Queryable, type QueryOptions } from '../shared/query.js';
 import { iso } from '../shared/time.js';
+import { INDEXED_TEXT_CHARS } from '../shared/text-index.js';
 import { SEARCH_CONFIG } from './migrations.js';
 import { MATCH_END, MATCH_START, snippetHtml } from './snippet.js';
 
@@ -55,7 +56,7 @@ export async function searchDreams(client: Queryable, userId: string, q: string,
      )
      SELECT top.dream_id, top.title, top.status, top.brand, top.tags, top.updated_at, top.rank, top.fragment_id, top.matching_fragments,
             ts_headline('${SEARCH_CONFIG}',
-              CASE WHEN top.fragment_id IS NULL THEN concat_ws(' — ', top.title, top.description, top.summary) ELSE f.title || ' — ' || f.content END,
+              CASE WHEN top.fragment_id IS NULL THEN concat_ws(' — ', top.title, top.description, top.summary) ELSE left(f.title || ' — ' || f.content, ${INDEXED_TEXT_CHARS}) END,
               query.q, $4) AS headline
      FROM top CROSS JOIN query
      LEFT JOIN ${fragments} f ON f.dream_id = top.dream_id AND f.fragment_id = top.fragment_id AND f.owner_id = $1

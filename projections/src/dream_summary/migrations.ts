@@ -1,6 +1,7 @@
 /** The `dream_summary` table: one row per dream, everything a list shows and filters by. */
 import type { TodoStates } from '../shared/todo-states.js';
 import type { TableSpec } from '../runtime/table.js';
+import { boundedSearchVector } from '../shared/text-index.js';
 
 export interface DreamSummaryRow {
   dream_id: string;
@@ -47,8 +48,10 @@ export const dreamSummaryTable: TableSpec<DreamSummaryRow> = {
   key: ['dream_id'],
   nullable: ['description', 'pipelineos_project_id'],
   generated: {
-    search_vector:
-      "tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', coalesce(description, '')), 'B')) STORED",
+    search_vector: boundedSearchVector('english', [
+      { sql: 'title', weight: 'A' },
+      { sql: 'description', weight: 'B' },
+    ]),
   },
   // Lists are keyset-paginated by (updated_at DESC, dream_id DESC) within one owner,
   // optionally filtered by brand, status, tag or text.

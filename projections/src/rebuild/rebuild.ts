@@ -20,6 +20,7 @@ import type pg from 'pg';
 import { sleep, type Logger } from '@dreamcatcher/service-kit';
 import { applyBatch } from '../runtime/apply-batch.js';
 import { advanceCheckpoint, lockProjection, readCheckpoints } from '../runtime/checkpoints.js';
+import { clearHoles } from '../runtime/holes.js';
 import { fromRecorded, type ProjectionEvent } from '../runtime/events.js';
 import { READ_MODELS_SCHEMA } from '../runtime/names.js';
 import { currentPartitions, partitionHorizon, readPartitionCheckpoints, settlePartitionCheckpoints } from '../runtime/partitions/checkpoints.js';
@@ -157,6 +158,8 @@ export async function rebuildAndSwap(options: RebuildOptions): Promise<RebuildRe
         await applyCommitted(pool, store, projections, staging, () => tail);
         const position = tail.at(-1)?.position ?? built.position;
         await swapTables(client, projections, { live: READ_MODELS_SCHEMA, staging, retired });
+        // Every event was applied to the new tables: nothing the old ones skipped is missing.
+        for (const projection of projections) await clearHoles(client, READ_MODELS_SCHEMA, projection.name);
         if (position !== undefined) {
           for (const projection of projections) {
             // Partitions first: which partitioning is current is judged against the projection's row as it was.

@@ -4,7 +4,7 @@
  * - each stream's events are applied in revision order; one at or below the revision the
  *   stream tracker remembers is a repeat and changes nothing;
  * - one that skips ahead is not applied blindly: the missing revisions are read from the
- *   event store and applied first;
+ *   event store and applied first, except those this projection dead-lettered (holes.ts);
  * - the trackers, the read model changes and the checkpoint are written together, so a
  *   crash before commit leaves nothing behind and the redelivery starts clean;
  * - whatever is applied is applied in commit order, as a rebuild applies it;
@@ -13,6 +13,7 @@
 import type pg from 'pg';
 import { advanceCheckpoint } from './checkpoints.js';
 import { forgetUser, isErasure } from './erasure.js';
+import { holesIn } from './holes.js';
 import { dreamIdOfStream, type DreamEvent, type ProjectionEvent } from './events.js';
 import { refuseForeignStreams, spellingsToCheck } from './owner-guard.js';
 import { ownedTables, streamTrackerTable, type Projection } from './projection.js';
@@ -118,8 +119,9 @@ export async function applyBatch(client: pg.ClientBase, projection: Projection, 
       }
       if (event.revision > last + 1n) {
         const missing = await fillGap(options.readStream, streamId, last, event.revision);
+        const holes = await holesIn(client, schema, projection.name, streamId, last + 1n, event.revision - 1n);
         result.refetched += missing.length;
-        toApply.push(...missing);
+        toApply.push(...missing.filter((gap) => !holes.has(gap.revision)));
       }
       toApply.push(event);
       last = event.revision;

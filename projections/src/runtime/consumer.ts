@@ -7,8 +7,10 @@
  * with one `ack(last, multiple)`. A batch that fails for a reason other than an outage is
  * retried one message at a time, each with a few attempts and backoff; a message that
  * still fails is published to the dead-letter exchange with the error in its headers and
- * acknowledged, and the projector carries on. Outages (database, network) are retried
- * until they end, without dead-lettering anything.
+ * acknowledged, recorded as a hole its stream's later events skip (holes.ts), and the
+ * projector carries on; once it has applied an erasure, it drops the user's dead letters
+ * (dead-letter-erasure.ts). Outages (database, network) are retried until they end,
+ * without dead-lettering anything.
  */
 import type pg from 'pg';
 import {
@@ -28,10 +30,12 @@ import {
 } from '@dreamcatcher/service-kit';
 import { applyBatch, type BatchResult, type StreamReader } from './apply-batch.js';
 import { lockProjection } from './checkpoints.js';
+import { eraseFromDeadLetters } from './dead-letter-erasure.js';
 import { deadLetterHeaders } from './dead-letters.js';
-import { decodeEnvelope } from './events.js';
+import { decodeEnvelope, type ProjectionEvent } from './events.js';
 import { isRefused, isTransient, messageFailureKind, StoppedError } from './failures.js';
-import type { FailureKind, ProjectorMetrics } from './metrics.js';
+import { recordHole } from './holes.js';
+import { recordBatch, type FailureKind, type ProjectorMetrics } from './metrics.js';
 import { READ_MODELS_SCHEMA } from './names.js';
 import type { ProjectionPartition } from './partitions/partition.js';
 import type { Projection } from './projection.js';
@@ -92,6 +96,7 @@ interface Delivery {
 export class Projector {
   private buffer: Delivery[] = [];
   private channel: ConfirmChannel | undefined;
+  private connection: ChannelModel | undefined;
   private draining: Promise<void> | undefined;
   private readonly stopping = new AbortController();
   private readonly logger: Logger;
@@ -116,6 +121,7 @@ export class Projector {
   /** Opens a channel on `connection` and starts consuming; run again after every reconnect. */
   async attach(connection: ChannelModel): Promise<void> {
     if (this.stopping.signal.aborted) return;
+    this.connection = connection;
     const channel = await connection.createConfirmChannel();
     await (this.options.partition ? this.options.partition.declare(channel) : declareQueue(channel, this.options.queue));
     await channel.prefetch(this.options.prefetch);
@@ -217,6 +223,8 @@ export class Projector {
         this.logger.warn('batch failed, applying its messages one by one', { messages: events.length, error: (error as Error).message });
         for (const item of events) await this.applyAlone(channel, item);
       }
+      const target = { connection: this.connection, pool: this.deps.pool, schema: this.options.schema, deadLetterQueue: this.options.queue.deadLetterQueue, logger: this.logger };
+      await this.untilNoOutage(() => eraseFromDeadLetters(target, events.map((item) => item.event)));
     }
     try {
       channel.ack(messages.at(-1)!, true);
@@ -236,7 +244,7 @@ export class Projector {
       } catch (error) {
         if (error instanceof StoppedError) throw error;
         this.failed(messageFailureKind(error));
-        if (attempt >= attempts || isRefused(error)) return this.deadLetter(channel, item.message, error as Error, attempt);
+        if (attempt >= attempts || isRefused(error)) return this.deadLetter(channel, item.message, error as Error, attempt, item.event);
         await sleep(backoffDelay(attempt - 1, initialDelayMs, maxDelayMs), this.stopping.signal);
       }
     }
@@ -279,7 +287,8 @@ export class Projector {
       }
     });
     timer?.();
-    this.record(result);
+    if (result.checkpoint !== undefined) this.checkpoint = result.checkpoint;
+    if (this.deps.metrics) recordBatch(this.deps.metrics, this.name, result);
     for (const { eventId, type, position, metadata } of events) {
       this.logger.debug('event projected', { eventId, type, position: position.toString(), correlationId: metadata.correlationId, userId: metadata.userId, checkpoint: result.checkpoint?.toString() });
     }
@@ -290,19 +299,7 @@ export class Projector {
     this.deps.metrics?.failures.inc({ projection: this.name, kind });
   }
 
-  private record(result: BatchResult): void {
-    const metrics = this.deps.metrics;
-    const projection = this.name;
-    if (result.checkpoint !== undefined) this.checkpoint = result.checkpoint;
-    if (!metrics) return;
-    metrics.events.inc({ projection, outcome: 'applied' }, result.applied);
-    metrics.events.inc({ projection, outcome: 'ignored' }, result.ignored);
-    metrics.events.inc({ projection, outcome: 'duplicate' }, result.duplicates);
-    metrics.events.inc({ projection, outcome: 'refetched' }, result.refetched);
-    if (result.checkpoint !== undefined) metrics.checkpoint.set({ projection }, Number(result.checkpoint));
-  }
-
-  private async deadLetter(channel: ConfirmChannel, message: ConsumeMessage, error: Error, attempts: number): Promise<void> {
+  private async deadLetter(channel: ConfirmChannel, message: ConsumeMessage, error: Error, attempts: number, event?: ProjectionEvent): Promise<void> {
     const { exchange, routingKey } = this.options.deadLetter;
     const headers = deadLetterHeaders(message, error, { attempts, projection: this.name, queue: this.options.queue.queue });
     withLogContext({ correlationId: String(message.properties.headers?.['x-correlation-id'] ?? '') }, () =>
@@ -312,5 +309,6 @@ export class Projector {
     await channel.waitForConfirms();
     this.stats.deadLettered++;
     this.deps.metrics?.deadLetters.inc({ projection: this.name });
+    if (event) await this.untilNoOutage(() => recordHole(this.deps.pool, this.options.schema, this.name, event, error, this.logger));
   }
 }

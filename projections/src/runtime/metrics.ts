@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from '@dreamcatcher/service-kit';
+import type { BatchResult } from './apply-batch.js';
 import { measureLag, type Lag, type LagStore } from './lag.js';
 
 /** Why a projector had to retry or give up on something. */
@@ -26,6 +27,15 @@ export function createProjectorMetrics(registry: Registry): ProjectorMetrics {
     }),
     checkpoint: new Gauge({ name: 'projection_checkpoint_position', help: 'Last store position applied', labelNames: ['projection'], registers: [registry] }),
   };
+}
+
+/** Counts what one committed batch did. */
+export function recordBatch(metrics: ProjectorMetrics, projection: string, result: BatchResult): void {
+  metrics.events.inc({ projection, outcome: 'applied' }, result.applied);
+  metrics.events.inc({ projection, outcome: 'ignored' }, result.ignored);
+  metrics.events.inc({ projection, outcome: 'duplicate' }, result.duplicates);
+  metrics.events.inc({ projection, outcome: 'refetched' }, result.refetched);
+  if (result.checkpoint !== undefined) metrics.checkpoint.set({ projection }, Number(result.checkpoint));
 }
 
 /** Where a projection's lag is read from when scraped. */

@@ -1,38 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { EVENT_TYPES, validateEvent } from '@dreamcatcher/contracts';
 import type { EventToAppend, RecordedEvent } from '@dreamcatcher/event-store';
 import { ValidationError } from '@dreamcatcher/service-kit/errors';
 import { decryptEvent, encryptEvent, hasPersonalData, requireSubject, subjectOf, subjectsOf } from './event-cipher.js';
 import { parseEncryptedField } from './field-cipher.js';
+import { contractJson, schemaAt } from '../testing/event-schemas.js';
 import { ERASED_TEXT, ERASED_URL, mapFields, PERSONAL_FIELDS, personalFieldsOf, placeholderFor } from './personal-fields.js';
 
-// The contracts package's schema and example files, found beside its sources.
-const contracts = new URL('../', import.meta.resolve('@dreamcatcher/contracts'));
-const json = (path: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(path, contracts), 'utf8')) as Record<string, unknown>;
-const example = (type: string) => json(`examples/events/${type}.v1.json`);
-
-/** The schema node at a JSON Pointer pattern of an event's data, following $refs (`*` = array items). */
-function schemaAt(type: string, pattern: string): Record<string, unknown> | undefined {
-  let base = new URL(`events/${type}.v1.schema.json`, contracts);
-  let node: Record<string, unknown> | undefined = json(base.pathname.slice(contracts.pathname.length));
-  const follow = () => {
-    while (node && typeof node.$ref === 'string') {
-      const [file = '', pointer = ''] = node.$ref.split('#');
-      if (file) base = new URL(file, base);
-      let target = JSON.parse(readFileSync(base, 'utf8')) as Record<string, unknown>;
-      for (const key of pointer.split('/').slice(1)) target = target[key] as Record<string, unknown>;
-      node = target;
-    }
-  };
-  for (const segment of pattern.split('/').slice(1)) {
-    follow();
-    node = segment === '*' ? (node?.items as Record<string, unknown>) : ((node?.properties as Record<string, Record<string, unknown>> | undefined)?.[segment]);
-  }
-  follow();
-  return node;
-}
+const example = (type: string) => contractJson(`examples/events/${type}.v1.json`);
 
 const key = randomBytes(32);
 const STREAM = 'dream-3f6c2a1e-8b4d-4c7a-9e21-5d0f7b8a9c14';

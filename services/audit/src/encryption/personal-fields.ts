@@ -3,9 +3,12 @@
  *
  * Personal: what people wrote or captured — titles, descriptions, summaries, fragments'
  * title/content/url/features/codeSnippets, todos' title/description/assignedTo, documents'
- * title/fileName, implementation notes, the sync failure reason (it may quote them).
+ * title/fileName, implementation notes, the agents an implementation was assigned to, the
+ * sync failure reason (it may quote them).
  * Not personal, kept in clear: ids, status, brand, tags, priorities, categories, counts, dates,
  * sources, file types and sizes, pipelineosProjectId — what projections filter and count by.
+ * Every free-text field of every event is one or the other: `KEPT_IN_CLEAR` names those left
+ * in clear with the reason, and its unit spec fails on a text field in neither table.
  *
  * An erased field reads as a placeholder of its own JSON type ("[erased]", [], or for a URL
  * a URI), so that the event still satisfies its schema and every consumer keeps working.
@@ -33,13 +36,34 @@ export const PERSONAL_FIELDS: { readonly [T in EventType]?: readonly string[] } 
   TodoChanged: under('/changes', TODO),
   DocumentAttached: ['/document/title', '/document/fileName'],
   ImplementationRequested: ['/notes'],
+  ImplementationCompleted: ['/agentsAssigned'],
   DreamSyncFailed: ['/reason'],
+};
+
+const OWNER = 'the user id: whose data it is, which erasure and row-level security go by';
+const TAGS = 'short labels lists filter by (a pattern-limited vocabulary, not prose)';
+const SOURCE = 'the lowercase id of an AI platform (pattern-limited), counted by projections';
+const CATEGORY = 'a todo category: a short label todos are grouped by';
+const PIPELINE = 'an identifier in PipelineOS, needed to sync and not written by people';
+
+/** The free-text fields deliberately left in clear, each with why; every other one must be in `PERSONAL_FIELDS`. */
+export const KEPT_IN_CLEAR: { readonly [T in EventType]?: Readonly<Record<string, string>> } = {
+  DreamCreated: { '/ownerId': OWNER, '/tags': TAGS },
+  DreamImported: { '/ownerId': OWNER, '/tags': TAGS, '/fragments/*/source': SOURCE, '/todos/*/category': CATEGORY },
+  FragmentCaptured: { '/fragment/source': SOURCE },
+  DreamTagged: { '/tags': TAGS },
+  DreamUntagged: { '/tags': TAGS },
+  TodoAdded: { '/todo/category': CATEGORY },
+  TodoChanged: { '/changes/category': CATEGORY },
+  DocumentAttached: { '/document/fileType': 'a media type, for choosing how to show the document' },
+  ImplementationCompleted: { '/pipelineosProjectId': PIPELINE },
+  DreamSynced: { '/pipelineosProjectId': PIPELINE },
 };
 
 /** What an erased field at `pattern` reads as. */
 export function placeholderFor(pattern: string): unknown {
   const name = pattern.slice(pattern.lastIndexOf('/') + 1);
-  if (name === 'features' || name === 'codeSnippets') return [];
+  if (name === 'features' || name === 'codeSnippets' || name === 'agentsAssigned') return [];
   if (name === 'url') return ERASED_URL;
   return ERASED_TEXT;
 }
