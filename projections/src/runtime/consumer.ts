@@ -12,12 +12,10 @@
  * (dead-letter-erasure.ts). Outages (database, network) are retried until they end,
  * without dead-lettering anything.
  */
-import type pg from 'pg';
 import {
   backoffDelay,
   declareQueue,
-  DEAD_LETTER_EXCHANGE,
-  projectionQueueDeclaration,
+  inTransaction,
   ROOT_CONTEXT,
   sleep,
   withContext,
@@ -26,9 +24,8 @@ import {
   type ConfirmChannel,
   type ConsumeMessage,
   type Logger,
-  type QueueDeclaration,
 } from '@dreamcatcher/service-kit';
-import { applyBatch, type BatchResult, type StreamReader } from './apply-batch.js';
+import { applyBatch, type BatchResult } from './apply-batch.js';
 import { lockProjection } from './checkpoints.js';
 import { eraseFromDeadLetters } from './dead-letter-erasure.js';
 import { deadLetterHeaders } from './dead-letters.js';
@@ -36,57 +33,10 @@ import { decodeEnvelope, type ProjectionEvent } from './events.js';
 import { isRefused, isTransient, messageFailureKind, StoppedError } from './failures.js';
 import { recordHole } from './holes.js';
 import { recordBatch, type FailureKind, type ProjectorMetrics } from './metrics.js';
-import { READ_MODELS_SCHEMA } from './names.js';
-import type { ProjectionPartition } from './partitions/partition.js';
-import type { Projection } from './projection.js';
+import type { ProjectorDependencies, ProjectorOptions } from './projector-options.js';
 import { traceApply, type Applying } from './tracing.js';
 
-/** Everything about how one projection consumes, in one place. */
-export interface ProjectorOptions {
-  projection: Projection;
-  /** The queue, its bindings and its dead-letter queue (the kit's topology). */
-  queue: QueueDeclaration;
-  /** Unacknowledged messages the broker may hand over at once; bounds the batch. */
-  prefetch: number;
-  /** Messages applied per transaction. */
-  batchSize: number;
-  /**
-   * How long an idle projector waits for more messages before applying a batch that is not
-   * full. Each transaction has a fixed cost (the trackers, the checkpoint, the commit); under a
-   * steady trickle a few milliseconds turn many one-message transactions into fewer larger
-   * ones, for that much more latency to visibility. 0 applies at once.
-   */
-  lingerMs: number;
-  retry: { attempts: number; initialDelayMs: number; maxDelayMs: number };
-  deadLetter: { exchange: string; routingKey: string };
-  /** Schema of the read model tables. */
-  schema: string;
-  /** Set when the queue is one partition of the projection: only its streams are applied (see partitions/). */
-  partition?: ProjectionPartition;
-}
-
-export function projectorOptions(projection: Projection, overrides: Partial<Omit<ProjectorOptions, 'projection'>> = {}): ProjectorOptions {
-  const queue = overrides.queue ?? projectionQueueDeclaration(projection.name);
-  return {
-    projection,
-    queue,
-    prefetch: 500,
-    batchSize: 250,
-    lingerMs: 0,
-    retry: { attempts: 4, initialDelayMs: 100, maxDelayMs: 2_000 },
-    deadLetter: { exchange: DEAD_LETTER_EXCHANGE, routingKey: queue.queue },
-    schema: READ_MODELS_SCHEMA,
-    ...overrides,
-  };
-}
-
-export interface ProjectorDependencies {
-  pool: pg.Pool;
-  /** The store's `readStream`, for gap refetches. */
-  readStream: StreamReader;
-  logger: Logger;
-  metrics?: ProjectorMetrics;
-}
+export { projectorOptions, type ProjectorDependencies, type ProjectorOptions } from './projector-options.js';
 
 interface Delivery {
   channel: ConfirmChannel;
@@ -272,19 +222,10 @@ export class Projector {
     await partition?.beforeCommit(this.deps.pool, events, this.stopping.signal);
     const timer = this.deps.metrics?.batchSeconds.startTimer({ projection: projection.name });
     const result = await traceApply(projection.name, items, async () => {
-      const client = await this.deps.pool.connect();
-      try {
-        await client.query('BEGIN');
+      return inTransaction(this.deps.pool, async (client) => {
         await (partition ? partition.lock(client) : lockProjection(client, projection.name));
-        const applied = await applyBatch(client, projection, events, { schema, readStream: this.deps.readStream, notify: true, ...(partition && { owns: partition.owns, checkpoint: partition.checkpoint }) });
-        await client.query('COMMIT');
-        return applied;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+        return applyBatch(client, projection, events, { schema, readStream: this.deps.readStream, notify: true, ...(partition && { owns: partition.owns, checkpoint: partition.checkpoint }) });
+      });
     });
     timer?.();
     if (result.checkpoint !== undefined) this.checkpoint = result.checkpoint;
