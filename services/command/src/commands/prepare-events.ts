@@ -35,6 +35,7 @@ export function eventMetadata(context: CommandContext, subjectId: string): Event
     commandId: context.commandId,
     commandType: context.commandType,
     occurredAt: context.occurredAt,
+    // Replaced per event by its type's current version (prepareEvents).
     schemaVersion: 1,
     ...(context.idempotencyKey !== undefined && { idempotencyKey: context.idempotencyKey }),
     ...(context.traceparent !== undefined && { traceparent: context.traceparent }),
