@@ -1,3 +1,4 @@
+import { upcastRecorded } from '@dreamcatcher/contracts';
 import type { RecordedEvent } from '@dreamcatcher/event-store';
 
 /**
@@ -17,16 +18,22 @@ export interface EventView {
   metadata: Record<string, unknown>;
 }
 
+/**
+ * The envelope's `schemaVersion` and `data` are the current version of the type (as every
+ * reader sees them); `metadata` stays as stored, so its `schemaVersion` still says the
+ * version the event was written in and the chain fields match what was hashed.
+ */
 export function toEventView(event: RecordedEvent): EventView {
+  const current = upcastRecorded(event);
   return {
     eventId: event.id,
     type: event.type,
-    schemaVersion: event.metadata.schemaVersion,
+    schemaVersion: current.metadata.schemaVersion,
     streamId: event.streamId,
     revision: event.revision.toString(),
     position: event.position.toString(),
     occurredAt: event.metadata.occurredAt,
-    data: event.data,
+    data: current.data,
     metadata: event.metadata,
   };
 }

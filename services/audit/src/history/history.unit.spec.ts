@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { toEventView } from './event-view.js';
 import type { RecordedEvent } from '@dreamcatcher/event-store';
 import { ValidationError } from '@dreamcatcher/service-kit/errors';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -56,5 +57,16 @@ describe('history filters', () => {
     expect(error).to.be.instanceOf(ValidationError);
     expect(error!.violations.map((v) => v.path)).to.have.members(['/from', '/types', '/userId']);
     expect(() => compileFilter({ from: '2025-02-01T00:00:00Z', to: '2025-01-01T00:00:00Z' })).to.throw(ValidationError);
+  });
+});
+
+describe('history: events stored in an older schema version', () => {
+  it('shows a v1-stored DreamImported as v2 and keeps the stored metadata', () => {
+    const metadata = { userId: 'u', correlationId: 'c', causationId: 'k', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 };
+    const data = { dreamId: '3f6c2a1e-8b4d-4c7a-9e21-5d0f7b8a9c14', ownerId: 'u', title: 'Old', status: 'idea', brand: 'personal', tags: [], fragments: [], todos: [] };
+    const view = toEventView({ id: 'e', type: 'DreamImported', data, metadata, streamId: `dream-${data.dreamId}`, revision: 0n, position: 1n });
+    expect(view.schemaVersion).to.equal(2);
+    expect(view.data).to.deep.equal(data);
+    expect(view.metadata.schemaVersion).to.equal(1);
   });
 });
