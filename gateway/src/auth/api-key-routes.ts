@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Pool } from '@dreamcatcher/service-kit';
-import { ForbiddenError, NotFoundError } from '@dreamcatcher/service-kit/errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '@dreamcatcher/service-kit/errors';
 import { isUuid } from '@dreamcatcher/contracts';
 import { QueryReader } from '../http/query-params.js';
 import type { RouteSpec } from '../http/routes.js';
@@ -49,6 +49,9 @@ const createOwn =
   (pool: Pool, maxActive: number): RequestHandler =>
   async (req, res) => {
     const body = (req.body ?? {}) as { name?: unknown };
+    // The owner is the caller; a body naming anything else is a mistake worth saying so.
+    const extra = Object.keys(body).filter((key) => key !== 'name');
+    if (extra.length) throw new ValidationError('Invalid API key request', extra.map((key) => ({ path: `/${key}`, message: 'is not allowed' })));
     const { id, name, key, createdAt } = await createApiKey(pool, { userId: principalOf(req).userId, name: body.name }, { maxActive });
     res.status(201).setHeader('Cache-Control', 'no-store').json({ id, name, key, createdAt });
   };
