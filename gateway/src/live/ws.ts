@@ -5,6 +5,11 @@
  * WebSocket) — and a refused caller gets a plain HTTP 401 instead of a socket. Messages
  * are `{ type, ..., position }` for the caller's own dreams only; `?since=<position>`
  * replays what was missed. Pings find dead peers.
+ *
+ * `/ws/dreamcatcher/<apiKey>` is the path older extension builds open: the API key is the
+ * last path segment. It authenticates as that key only, and the path is never written to a
+ * log, trace or metric label (the access log and metrics name routes by template; tracing
+ * skips such requests). New clients use `/ws` with a header, a subprotocol or `?token=`.
  */
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -19,6 +24,19 @@ import type { LiveEvent } from './messages.js';
 import { resumePosition, type Replay } from './sse.js';
 
 export const WS_PATHS = ['/ws', '/api/v1/ws'];
+/** The older extension's path, with its API key as the last segment. */
+const KEY_IN_PATH = /^\/(?:api\/v1\/)?ws\/dreamcatcher\/([^/]+)$/;
+
+/** The API key of a `/ws/dreamcatcher/<apiKey>` path, or undefined for any other path. */
+export function pathApiKey(pathname: string): string | undefined {
+  const segment = KEY_IN_PATH.exec(pathname)?.[1];
+  if (segment === undefined) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
+}
 const CREDENTIAL_PROTOCOLS: Record<string, string> = { bearer: 'Bearer', apikey: 'ApiKey' };
 
 export interface WebSocketOptions {
@@ -142,7 +160,8 @@ export function createWebSocketServer(options: WebSocketOptions): LiveSocketServ
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
-    if (!WS_PATHS.includes(url.pathname)) return refuse(socket, 404, 'No WebSocket here');
+    const keyInPath = pathApiKey(url.pathname);
+    if (!WS_PATHS.includes(url.pathname) && keyInPath === undefined) return refuse(socket, 404, 'No WebSocket here');
     const admitted = options.admit(req.socket.remoteAddress ?? 'unknown');
     if (!admitted.allowed) return refuse(socket, 429, 'Too many requests', { 'Retry-After': String(admitted.retryAfterSeconds) });
     const origin = req.headers.origin;
@@ -150,7 +169,9 @@ export function createWebSocketServer(options: WebSocketOptions): LiveSocketServ
     let principal: Principal | undefined;
     let since: bigint | undefined;
     try {
-      principal = await authenticator.authenticate(upgradeCredential(req, url));
+      // A key in the path is the whole credential: nothing else may stand in for it.
+      const credential = keyInPath === undefined ? upgradeCredential(req, url) : `ApiKey ${keyInPath || '-'}`;
+      principal = await authenticator.authenticate(credential);
       since = resumePosition(url.searchParams.get('since') ?? undefined, 'since');
     } catch (error) {
       if (error instanceof AppError) return refuse(socket, error.status, error.message);
