@@ -115,6 +115,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     corsOrigins: settings.corsOrigins,
     logger,
     admit: (address) => buckets.take(`ip:${address}`, Date.now()),
+    loadDream,
   });
 
   const routes: RouteSpec[] = [

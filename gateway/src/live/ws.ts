@@ -20,6 +20,7 @@ import type { Authenticator } from '../auth/middleware.js';
 import type { Principal } from '../auth/roles.js';
 import { originAllowed } from '../http/security.js';
 import type { EndReason, LiveHub } from './hub.js';
+import { legacyTranslator, type LoadDream } from './legacy.js';
 import type { LiveEvent } from './messages.js';
 import { resumePosition, type Replay } from './sse.js';
 
@@ -50,6 +51,8 @@ export interface WebSocketOptions {
   logger: Logger;
   /** Rate limiting of upgrades by address (credentials are checked after it, so guessing them costs too). */
   admit: (address: string) => { allowed: boolean; retryAfterSeconds: number };
+  /** Reads a dream for the older extension's messages, which carry its summary. */
+  loadDream: LoadDream;
 }
 
 /** The credential of an upgrade request, as an Authorization header value. */
@@ -119,7 +122,7 @@ export function createWebSocketServer(options: WebSocketOptions): LiveSocketServ
   }, options.heartbeatMs);
   heartbeat.unref();
 
-  async function connected(socket: WebSocket, principal: Principal, since: bigint | undefined): Promise<void> {
+  async function connected(socket: WebSocket, principal: Principal, since: bigint | undefined, legacy: boolean): Promise<void> {
     alive.set(socket, true);
     socket.on('pong', () => alive.set(socket, true));
     let buffered: LiveEvent[] | undefined = [];
@@ -129,13 +132,23 @@ export function createWebSocketServer(options: WebSocketOptions): LiveSocketServ
     });
     if (!admission.admitted) return hangUp(socket, admission.limit === 'per_user' ? 'per_user_limit' : 'total_limit');
     // A client that does not read lets messages pile up in memory: past the bound it is dropped.
-    const send = (event: LiveEvent) => {
+    const write = (payload: object) => {
       if (socket.readyState !== socket.OPEN) return;
-      socket.send(JSON.stringify({ ...event.message, position: event.position }));
+      socket.send(JSON.stringify(payload));
       if (socket.bufferedAmount > options.maxBufferedBytes) {
         admission.leave('slow_consumer');
         hangUp(socket, 'slow_consumer');
       }
+    };
+    // The older extension's shapes need a read per message; one queue keeps them in order.
+    const translate = legacy ? legacyTranslator(principal.userId, options.loadDream) : undefined;
+    let queue = Promise.resolve();
+    const send = (event: LiveEvent) => {
+      if (!translate) return write({ ...event.message, position: event.position });
+      queue = queue
+        .then(() => (socket.readyState === socket.OPEN ? translate(event) : undefined))
+        .then((message) => message && write(message))
+        .catch((error: Error) => logger.warn('live message could not be read', { error: error.message }));
     };
     socket.on('close', () => admission.leave('closed'));
     socket.on('message', (data) => {
@@ -179,7 +192,7 @@ export function createWebSocketServer(options: WebSocketOptions): LiveSocketServ
     }
     if (!principal) return refuse(socket, 401, 'Authentication required');
     const who = principal;
-    wss.handleUpgrade(req, socket, head, (ws) => void connected(ws, who, since));
+    wss.handleUpgrade(req, socket, head, (ws) => void connected(ws, who, since, keyInPath !== undefined));
   }
 
   return {
