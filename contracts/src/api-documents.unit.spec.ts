@@ -5,10 +5,11 @@ import { fromFile, Parser } from '@asyncapi/parser';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { HTTP_BODY_PATH_IDS } from '../scripts/codegen/index.js';
-import { ALL_EVENT_TYPES, COMMAND_TYPES } from './catalogue.js';
+import { ALL_EVENT_TYPES, COMMAND_TYPES, currentEventVersion } from './catalogue.js';
 import { openApiDocument, openApiOperations, toExpressPath } from './openapi.js';
 import { EXCHANGE, routingKey } from './routing.js';
 import { loadSchemaFiles, PACKAGE_ROOT, SCHEMA_BASE_URI } from './schema-files.js';
+import { previousVersions } from './upcasters.js';
 import { resolvePointer, splitRef, walk } from './testing/schema-walk.js';
 
 const file = (name: string) => fileURLToPath(new URL(name, PACKAGE_ROOT));
@@ -151,24 +152,28 @@ describe('AsyncAPI document', function () {
     const { document, diagnostics } = await fromFile(new Parser(), file('asyncapi.yaml')).parse();
     expect(diagnostics.filter((d) => d.severity === 0).map((d) => `${d.path.join('/')}: ${d.message}`)).to.deep.equal([]);
     expect(document?.version()).to.equal('3.0.0');
-    expect(document?.channels().length).to.equal(ALL_EVENT_TYPES.length);
+    // DreamImported has a v1 (deprecated) and a v2 channel.
+    expect(document?.channels().length).to.equal(ALL_EVENT_TYPES.length + 1);
   });
 
   it('refers only to schema files that exist', () => {
-    expect(expectFileRefsResolve(yamlDoc, 'asyncapi.yaml')).to.equal(2 * ALL_EVENT_TYPES.length);
+    expect(expectFileRefsResolve(yamlDoc, 'asyncapi.yaml')).to.equal(2 * (ALL_EVENT_TYPES.length + 1));
   });
 
-  it('has exactly one message per event type, on a channel addressed by its routing key', () => {
+  it('has one message per event type and published version, on a channel addressed by its routing key', () => {
     const messages = Object.values(yamlDoc.components.messages as Json);
-    expect(messages.map((m) => m.name).sort()).to.deep.equal([...ALL_EVENT_TYPES].sort());
+    const published = (type: string) => [...previousVersions(type), currentEventVersion(type)].sort();
+    expect(messages.map((m) => m.name).sort()).to.deep.equal(ALL_EVENT_TYPES.flatMap((type) => published(type).map(() => type)).sort());
     for (const type of ALL_EVENT_TYPES) {
       const channels = Object.values(yamlDoc.channels as Json).filter((c) => Object.keys(c.messages).includes(type));
-      expect(channels, type).to.have.length(1);
-      expect(channels[0].address).to.equal(routingKey(type, 1));
-      const [envelope, specific] = yamlDoc.components.messages[`${type}V1`].payload.allOf;
-      expect(envelope.$ref).to.equal('./envelope/EventEnvelope.v1.schema.json');
-      expect(specific.properties.data.$ref).to.equal(`./events/${type}.v1.schema.json`);
-      expect(specific.properties.type.const).to.equal(type);
+      expect(channels.map((c) => c.address), type).to.deep.equal(published(type).map((version) => routingKey(type, version)));
+      for (const version of published(type)) {
+        const [envelope, specific] = yamlDoc.components.messages[`${type}V${version}`].payload.allOf;
+        expect(envelope.$ref).to.equal('./envelope/EventEnvelope.v1.schema.json');
+        expect(specific.properties.data.$ref).to.equal(`./events/${type}.v${version}.schema.json`);
+        expect(specific.properties.type.const).to.equal(type);
+        expect(specific.properties.schemaVersion.const).to.equal(version);
+      }
     }
   });
 
@@ -177,7 +182,7 @@ describe('AsyncAPI document', function () {
     expect(channelBindings.eventsExchange.amqp.exchange).to.include({ name: EXCHANGE, type: 'topic', durable: true });
     expect(operationBindings.persistentPublish.amqp.deliveryMode).to.equal(2);
     expect(Object.keys(schemas.MessageHeaders.properties)).to.have.members([
-      'x-stream', 'x-revision', 'x-position', 'x-correlation-id', 'x-causation-id', 'traceparent',
+      'x-stream', 'x-revision', 'x-position', 'x-correlation-id', 'x-causation-id', 'traceparent', 'x-deprecated-version',
     ]);
     for (const message of Object.values(yamlDoc.components.messages as Json)) {
       expect(message.contentType).to.equal('application/json');

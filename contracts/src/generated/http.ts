@@ -5,7 +5,7 @@
  */
 
 import type { AddFragment, AddTodo, ArchiveDream, AttachDocument, CaptureFragment, ChangeDreamDetails, ChangeDreamStatus, ChangeTodo, CompleteImplementation, CompleteTodo, CreateDream, DeleteDream, EditFragment, ImportDream, RemoveFragment, RemoveTodo, ReplaceTodos, ReportSync, RequestImplementation, SetDreamTags } from './commands.js';
-import type { Brand, CaptureMode, CodeSnippet, DreamStatus, Tags, TodoPriority, TodoSource, TodoStatus } from './common.js';
+import type { Brand, CaptureMode, CodeSnippet, DreamStatus, ImportOrigin, PipelineOSOptions, Tags, TodoPriority, TodoSource, TodoStatus } from './common.js';
 import type { EventEnvelope } from './envelope.js';
 
 /**
@@ -574,6 +574,14 @@ export interface DreamDetail {
    * The revision of the dream's stream this detail reflects (the `ETag`, quoted).
    */
   revision: string;
+  /**
+   * Where an imported dream came from; absent for a dream made here.
+   */
+  origin?: ImportOrigin;
+  /**
+   * What the importing client asked PipelineOS to do; absent when it said nothing.
+   */
+  pipelineOSOptions?: PipelineOSOptions;
 }
 
 /**

@@ -1,4 +1,5 @@
 /** How one event changes a dream's detail row (the dream itself, without its children). */
+import { importOrigin } from '../shared/import-origin.js';
 import { occurredAt } from '../shared/time.js';
 import { markSynced, markSyncFailed, UNSYNCED } from '../shared/sync-state.js';
 import type { DreamEvent } from '../runtime/events.js';
@@ -35,6 +36,7 @@ export function evolveDetail(row: DreamDetailRow | undefined, event: DreamEvent)
       pipelineos_project_id: null,
       implementation: null,
       sync: UNSYNCED,
+      ...importOrigin(event),
     };
   }
   if (!row) return undefined;

@@ -1,4 +1,5 @@
 /** Tables of `dream_detail`: the dream, and its fragments, todos and documents in child tables. */
+import type { PipelineOSOptions } from '@dreamcatcher/contracts';
 import type { TableSpec } from '../runtime/table.js';
 import type { SyncState } from '../shared/sync-state.js';
 
@@ -25,6 +26,11 @@ export interface DreamDetailRow {
   created_at: string;
   updated_at: string;
   revision: bigint;
+  /** The importing client and its own id for the dream (imports from the extension). */
+  origin_client: string | null;
+  origin_local_id: string | null;
+  /** What the importing client asked PipelineOS to do. */
+  pipeline_os_options: PipelineOSOptions | null;
   pipelineos_project_id: string | null;
   implementation: Implementation | null;
   sync: SyncState;
@@ -92,12 +98,15 @@ export const dreamDetailTable: TableSpec<DreamDetailRow> = {
     created_at: 'timestamptz',
     updated_at: 'timestamptz',
     revision: 'bigint',
+    origin_client: 'text',
+    origin_local_id: 'text',
+    pipeline_os_options: 'jsonb',
     pipelineos_project_id: 'text',
     implementation: 'jsonb',
     sync: 'jsonb',
   },
   key: ['dream_id'],
-  nullable: ['description', 'summary', 'pipelineos_project_id', 'implementation'],
+  nullable: ['description', 'summary', 'pipelineos_project_id', 'implementation', 'origin_client', 'origin_local_id', 'pipeline_os_options'],
   indexes: { owner: '(owner_id)' },
   preloadBy: 'dream_id',
   ownerScoped: true,

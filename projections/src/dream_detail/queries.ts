@@ -1,4 +1,5 @@
 /** The detail of one dream: the summary fields with its fragments, todos, documents, implementation, sync state and revision. */
+import { importOriginView, type ImportOriginColumns } from '../shared/import-origin.js';
 import { isUuid, tableIn, type Queryable, type QueryOptions } from '../shared/query.js';
 import { iso } from '../shared/time.js';
 import type { SyncState } from '../shared/sync-state.js';
@@ -117,5 +118,6 @@ export async function getDreamDetail(client: Queryable, userId: string, dreamId:
     implementation: row.implementation,
     sync,
     revision: String(row.revision),
+    ...importOriginView(row as unknown as ImportOriginColumns),
   };
 }

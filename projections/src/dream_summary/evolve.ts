@@ -1,4 +1,5 @@
 /** How one event changes a dream's summary row: pure, so it is specified without a database. */
+import { importOrigin } from '../shared/import-origin.js';
 import { occurredAt } from '../shared/time.js';
 import { countTodos, withTodos, withTodoStatus, withoutTodo, type TodoStates } from '../shared/todo-states.js';
 import type { DreamEvent } from '../runtime/events.js';
@@ -33,6 +34,7 @@ export function evolveSummary(row: DreamSummaryRow | undefined, event: DreamEven
       document_count: 0,
       todo_states: {},
       revision: event.revision,
+      ...importOrigin(event),
     };
     return withCounts(fresh, withTodos({}, imported?.todos ?? []));
   }

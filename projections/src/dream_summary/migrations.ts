@@ -1,4 +1,5 @@
 /** The `dream_summary` table: one row per dream, everything a list shows and filters by. */
+import type { PipelineOSOptions } from '@dreamcatcher/contracts';
 import type { TodoStates } from '../shared/todo-states.js';
 import type { TableSpec } from '../runtime/table.js';
 import { boundedSearchVector } from '../shared/text-index.js';
@@ -22,6 +23,11 @@ export interface DreamSummaryRow {
   /** Internal: each todo's status, to keep the two todo counts right. */
   todo_states: TodoStates;
   revision: bigint;
+  /** The importing client and its own id for the dream (imports from the extension). */
+  origin_client: string | null;
+  origin_local_id: string | null;
+  /** What the importing client asked PipelineOS to do. */
+  pipeline_os_options: PipelineOSOptions | null;
 }
 
 export const dreamSummaryTable: TableSpec<DreamSummaryRow> = {
@@ -44,9 +50,12 @@ export const dreamSummaryTable: TableSpec<DreamSummaryRow> = {
     document_count: 'int',
     todo_states: 'jsonb',
     revision: 'bigint',
+    origin_client: 'text',
+    origin_local_id: 'text',
+    pipeline_os_options: 'jsonb',
   },
   key: ['dream_id'],
-  nullable: ['description', 'pipelineos_project_id'],
+  nullable: ['description', 'pipelineos_project_id', 'origin_client', 'origin_local_id', 'pipeline_os_options'],
   generated: {
     search_vector: boundedSearchVector('english', [
       { sql: 'title', weight: 'A' },

@@ -207,6 +207,8 @@ export class Projector {
   private async process(channel: ConfirmChannel, messages: ConsumeMessage[]): Promise<void> {
     const events: Applying[] = [];
     for (const message of messages) {
+      // A previous-version copy repeats an event already received in its current version.
+      if (message.properties.headers?.['x-deprecated-version'] === 'true') continue;
       try {
         events.push({ message, event: decodeEnvelope(message.content) });
       } catch (error) {

@@ -57,6 +57,9 @@ export function createTableSql(spec: AnyTableSpec, schema: string, { indexes = t
   const generated = Object.entries(spec.generated ?? {}).map(([name, definition]) => `${quoteIdent(name)} ${definition}`);
   const statements = [
     `CREATE ${unlogged ? 'UNLOGGED ' : ''}TABLE IF NOT EXISTS ${table} (${[...columns, ...generated, `PRIMARY KEY (${spec.key.map(quoteIdent).join(', ')})`].join(', ')})`,
+    // A nullable column added to the spec later reaches a table created before it (rows already
+    // there hold NULL until a rebuild fills them).
+    ...[...nullable].map((name) => `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdent(name)} ${(spec.columns as Record<string, ColumnType>)[name]}`),
     ...(indexes ? createIndexSql(spec, schema) : []),
   ];
   if (spec.ownerScoped) {

@@ -3,7 +3,7 @@
  * per event type, with metadata and increasing times. `.events` is ready to append.
  */
 import { randomUUID } from 'node:crypto';
-import type { EventDataByType, Fragment, Todo } from '@dreamcatcher/contracts';
+import { currentEventVersion, type EventDataByType, type Fragment, type Todo } from '@dreamcatcher/contracts';
 import type { EventToAppend } from '@dreamcatcher/event-store';
 import type { EventType } from '../runtime/events.js';
 
@@ -37,7 +37,7 @@ export class DreamScript {
       id: randomUUID(),
       type,
       data: { dreamId: this.dreamId, ...data },
-      metadata: { userId: this.ownerId, correlationId: randomUUID(), causationId: randomUUID(), occurredAt: this.clock.tick(), schemaVersion: 1 },
+      metadata: { userId: this.ownerId, correlationId: randomUUID(), causationId: randomUUID(), occurredAt: this.clock.tick(), schemaVersion: currentEventVersion(type) },
     });
     return this;
   }

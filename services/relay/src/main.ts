@@ -1,7 +1,8 @@
 /**
  * The relay process: `node dist/main.js` (PORT 8082 serves /health, /ready, /metrics only).
  * Config: DATABASE_URL, AMQP_URL, EVENT_STORE (+ EVENTSTORE_CONNECTION_STRING), RELAY_NAME
- * (checkpoint and lock name), RELAY_MAX_IN_FLIGHT, RELAY_LOCK_RETRY_MS, and the data key
+ * (checkpoint and lock name), RELAY_MAX_IN_FLIGHT, RELAY_LOCK_RETRY_MS,
+ * RELAY_PUBLISH_PREVIOUS_VERSIONS_UNTIL (deprecation window of previous event versions), and the data key
  * settings of the audited store (DATA_KEY_ENCRYPTION_KEY, DATA_KEY_CACHE_TTL_MS), and
  * PROJECTION_PARTITIONS (`name=N,...`: which projections consume N partition queues).
  */
@@ -20,6 +21,14 @@ import {
 } from '@dreamcatcher/service-kit';
 import { startRelay } from './relay.js';
 
+/** An ISO 8601 instant, or undefined when unset; anything else is a configuration problem. */
+function instantOf(value: string | undefined, problem: (message: string) => void): Date | undefined {
+  if (value === undefined) return undefined;
+  const at = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(at.getTime())) problem(`RELAY_PUBLISH_PREVIOUS_VERSIONS_UNTIL must be an ISO 8601 date, got "${value}"`);
+  return at;
+}
+
 await runService('relay', async (service, logger) => {
   const config = loadConfig((env) => ({
     ...readCommonConfig(env, 'relay'),
@@ -30,6 +39,7 @@ await runService('relay', async (service, logger) => {
     lockRetryMs: env.int('RELAY_LOCK_RETRY_MS', 1_000, { min: 50, max: 60_000 }),
     ...readAuditConfig(env),
     partitions: partitionsOf(env.optional('PROJECTION_PARTITIONS'), (message) => env.problem(message)),
+    previousVersionsUntil: instantOf(env.optional('RELAY_PUBLISH_PREVIOUS_VERSIONS_UNTIL'), (message) => env.problem(message)),
   }));
   const metrics = createMetricsRegistry('relay');
   const pool = await connectPostgres({ url: config.databaseUrl, max: 4, applicationName: 'dreamcatcher-relay' }, logger);
@@ -52,6 +62,7 @@ await runService('relay', async (service, logger) => {
     maxInFlight: config.maxInFlight,
     lockRetryMs: config.lockRetryMs,
     partitions: config.partitions,
+    previousVersionsUntil: config.previousVersionsUntil,
   });
   service.onShutdown(() => relay.stop());
   const server = await startOpsServer({ service: 'relay', port: config.port, host: config.host, logger, metrics, checks: { relay: () => relay.readiness() } });

@@ -43,6 +43,8 @@ export interface RelayOptions {
   projections?: readonly string[];
   /** Partitions per projection (`PROJECTION_PARTITIONS`): a partitioned projection gets its N partition queues instead of its one. */
   partitions?: PartitionCounts;
+  /** Until this instant every event is also published in its previous schema versions (`RELAY_PUBLISH_PREVIOUS_VERSIONS_UNTIL`). */
+  previousVersionsUntil?: Date | undefined;
 }
 
 export interface Relay {
@@ -106,6 +108,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     stopping: signal,
     onPipeline: (current) => (pipeline = current),
     onConfirmedThrough: (position, occurredAt) => (lastConfirmed = { position, occurredAt }),
+    versions: { previousVersionsUntil: options.previousVersionsUntil },
   });
   const publishLoop = loop;
 

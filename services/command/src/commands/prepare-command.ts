@@ -45,11 +45,21 @@ export function prepareCommand(input: ContractCommand, metadata: CommandMetadata
     }
     case 'ImportDream': {
       const { id, fragments = [], todos = [], ...dream } = input.data.dream;
+      const { origin, pipelineOSOptions } = input.data;
       const dreamId = id ?? ids.id('dream');
       const withFragmentIds = fragments.map((fragment, index) => ({ ...fragment, fragmentId: ids.id('fragment', index) }));
       const withTodoIds = todos.map((todo, index) => ({ ...todo, todoId: ids.id('todo', index) }));
       return {
-        command: { type: input.type, data: { dreamId, dream: { ...dream, fragments: withFragmentIds, todos: withTodoIds } }, metadata },
+        command: {
+          type: input.type,
+          data: {
+            dreamId,
+            dream: { ...dream, fragments: withFragmentIds, todos: withTodoIds },
+            ...(origin !== undefined && { origin }),
+            ...(pipelineOSOptions !== undefined && { pipelineOSOptions }),
+          },
+          metadata,
+        },
         dreamId,
         createdIds: { fragmentIds: withFragmentIds.map((f) => f.fragmentId), todoIds: withTodoIds.map((t) => t.todoId) },
       };

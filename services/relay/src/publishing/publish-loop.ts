@@ -24,7 +24,8 @@ import type { LeaderTerm } from '../leadership/leader-lock.js';
 import type { RelayMetrics } from '../metrics.js';
 import { declareTopology } from '../topology/declare.js';
 import { ConfirmPipeline } from './confirm-pipeline.js';
-import { transform, TransformError } from './transform.js';
+import { TransformError } from './transform.js';
+import { messagesFor, type VersionPolicy } from './versions.js';
 
 export interface PublishLoopOptions {
   name: string;
@@ -40,6 +41,8 @@ export interface PublishLoopOptions {
   /** Progress reports, read by readiness and metrics. */
   onPipeline: (pipeline: ConfirmPipeline | undefined) => void;
   onConfirmedThrough: (position: bigint, occurredAt: string) => void;
+  /** Whether previous versions of an event are published too (the deprecation window). */
+  versions?: VersionPolicy;
 }
 
 /** How long a requested stop waits for the broker to confirm what is already published. */
@@ -116,7 +119,13 @@ export class PublishLoop {
         ...(checkpoint === undefined ? {} : { after: checkpoint }),
         signal,
         onEvent: async (event) => {
-          await pipeline.publish(transform(event), event.position);
+          const messages = messagesFor(event, this.options.versions);
+          // The checkpoint moves to a position once every message before it is confirmed: all
+          // but the last message of an event stand one short of it, so a crash between them
+          // publishes the whole event again rather than lose a copy.
+          for (const [index, message] of messages.entries()) {
+            await pipeline.publish(message, index === messages.length - 1 || event.position === 0n ? event.position : event.position - 1n);
+          }
           const { correlationId, userId } = event.metadata;
           logger.debug('event published', { eventId: event.id, type: event.type, position: event.position.toString(), correlationId, userId });
         },
