@@ -74,6 +74,10 @@ export function legacyTranslator(userId: string, loadDream: LoadDream): (event: 
         return { type: 'project_created', dreamId: await localId(message.dreamId), project: message.project, position };
       case 'implementation_completed':
         return { type: 'implementation_completed', dreamId: await localId(message.dreamId), result: message.result, position };
+      default: {
+        const _exhaustive: never = message;
+        return _exhaustive;
+      }
     }
   };
 }
