@@ -51,7 +51,7 @@ describe('gateway: /ws/dreamcatcher/<apiKey> (the older extension path)', () => 
     await eventually(() => gw.running.gateway.hub.connections === 0, { what: 'the revoked connections to leave the hub' });
   });
 
-  it('never writes the key into a log line, whether the connection is accepted, refused or a plain GET', async () => {
+  it('never writes the key into a log line or a metric label, whether the connection is accepted, refused or a plain GET', async () => {
     const { key, id } = await createApiKey(gw.pool, { userId: 'rosa', name: 'extension' });
     const before = gw.logLines.length;
     const client = await openWs(keyUrl(key));
@@ -68,5 +68,9 @@ describe('gateway: /ws/dreamcatcher/<apiKey> (the older extension path)', () => 
       expect(line).to.not.contain(key.slice(-43));
       expect(line).to.not.contain('/ws/dreamcatcher/');
     }
+    const metrics = await gw.ops('/metrics');
+    expect(metrics.status).to.equal(200);
+    expect(metrics.text).to.not.contain(key.slice(-43));
+    expect(metrics.text).to.not.contain('/ws/dreamcatcher/');
   });
 });
