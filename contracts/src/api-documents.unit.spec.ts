@@ -78,6 +78,9 @@ GET /api/v1/audit/dreams/:id/events
 GET /api/v1/audit/dreams/:id/state
 GET /api/v1/audit/dreams/:id/verify
 POST /api/v1/admin/api-keys
+POST /api/v1/me/api-keys
+GET /api/v1/me/api-keys
+DELETE /api/v1/me/api-keys/:id
 GET /api/v1/admin/api-keys
 DELETE /api/v1/admin/api-keys/:id
 POST /api/v1/admin/users/:id/erase

@@ -43,7 +43,7 @@ const LIVE_PROJECTION = 'dream_detail';
 
 export type GatewaySettings = Pick<
   GatewayConfig,
-  'bodyLimitBytes' | 'rateLimitPerMinute' | 'corsOrigins' | 'readYourWritesTimeoutMs' | 'heartbeatSeconds' | 'liveMaxPerUser' | 'liveMaxTotal' | 'liveMaxBufferedBytes'
+  'bodyLimitBytes' | 'rateLimitPerMinute' | 'corsOrigins' | 'readYourWritesTimeoutMs' | 'heartbeatSeconds' | 'liveMaxPerUser' | 'liveMaxTotal' | 'liveMaxBufferedBytes' | 'apiKeysPerUser'
 >;
 
 export interface GatewayDeps {
@@ -115,6 +115,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     corsOrigins: settings.corsOrigins,
     logger,
     admit: (address) => buckets.take(`ip:${address}`, Date.now()),
+    loadDream,
   });
 
   const routes: RouteSpec[] = [
@@ -123,7 +124,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     ...queryRoutes(readModels, watch, settings.readYourWritesTimeoutMs),
     ...historyRoutes(deps.audit),
     ...auditRoutes(deps.audit, logger),
-    ...apiKeyRoutes(pool),
+    ...apiKeyRoutes(pool, { maxPerUser: settings.apiKeysPerUser }),
     ...erasureRoutes(deps.audit, logger),
     ...liveRoutes(authenticator, { hub, replay, heartbeatMs, maxBufferedBytes }),
     { method: 'get', path: '/openapi.json', handlers: [(_req, res) => void res.json(deps.openApi())] },

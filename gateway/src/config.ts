@@ -42,6 +42,8 @@ export interface GatewayConfig extends CommonConfig, AuditConfig {
   liveMaxTotal: number;
   /** Bytes a live connection may have waiting to be sent before it is dropped as too slow. */
   liveMaxBufferedBytes: number;
+  /** Unrevoked API keys one user may hold (self-service creation beyond it is 409). */
+  apiKeysPerUser: number;
 }
 
 const SIZE = /^(\d+)\s*(b|kb|mb)?$/i;
@@ -106,5 +108,6 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     liveMaxPerUser: env.int('LIVE_MAX_PER_USER', 8, { min: 1, max: 1000 }),
     liveMaxTotal: env.int('LIVE_MAX_TOTAL', 1000, { min: 1, max: 100_000 }),
     liveMaxBufferedBytes: liveMaxBufferedBytes ?? 256 * 1024,
+    apiKeysPerUser: env.int('API_KEYS_PER_USER', 10, { min: 1, max: 1000 }),
   };
 }

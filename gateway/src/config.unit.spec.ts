@@ -53,6 +53,8 @@ describe('gateway configuration', () => {
   it('bounds live connections: 8 per user, 1000 in all, 256 KiB waiting unread', () => {
     expect(load({})).to.deep.include({ liveMaxPerUser: 8, liveMaxTotal: 1000, liveMaxBufferedBytes: 256 * 1024 });
     expect(load({ LIVE_MAX_PER_USER: '2', LIVE_MAX_TOTAL: '50', LIVE_MAX_BUFFERED: '64kb' })).to.deep.include({ liveMaxPerUser: 2, liveMaxTotal: 50, liveMaxBufferedBytes: 64 * 1024 });
+    expect(load({}).apiKeysPerUser).to.equal(10);
+    expect(load({ API_KEYS_PER_USER: '3' }).apiKeysPerUser).to.equal(3);
     expect(() => load({ LIVE_MAX_BUFFERED: '10' })).to.throw(ConfigError, /LIVE_MAX_BUFFERED/);
     expect(() => load({ LIVE_MAX_PER_USER: '0' })).to.throw(ConfigError, /LIVE_MAX_PER_USER/);
   });

@@ -81,4 +81,25 @@ describe('e2e: live updates', function () {
       live.close();
     }
   });
+
+  it("speaks the older extension's shapes on /ws/dreamcatcher/<apiKey>, naming an imported dream by the extension's local id", async () => {
+    const system = await gatewaySystem();
+    const made = await api.call('POST', '/me/api-keys', { token: ownerToken, body: { name: 'old extension' } });
+    expect(made.status).to.equal(201);
+    const ws = await openWs(`${system.gatewayUrl.replace('http', 'ws')}/ws/dreamcatcher/${made.body.key}`);
+    try {
+      const imported = await api.call('POST', '/dreams/import', {
+        token: ownerToken,
+        body: { dream: { title: 'Imported for the old extension', fragments: [{ title: 'f', content: 'fragment text', source: 'claude' }] }, origin: { client: 'extension', localId: 'dream_local_42' } },
+      });
+      expect(imported.status, imported.text).to.equal(201);
+      const updated = await ws.next((m) => m.type === 'dream_updated' && (m.dream as { id?: string }).id === 'dream_local_42', WAIT);
+      expect(updated.dream).to.include({ id: 'dream_local_42', serverId: imported.body.dreamId, title: 'Imported for the old extension', status: 'idea' });
+      expect(JSON.stringify(updated)).to.not.contain('fragment text');
+      await api.call('DELETE', `/dreams/${imported.body.dreamId}`, { token: ownerToken });
+      await ws.next((m) => m.type === 'dream_deleted' && m.dreamId === 'dream_local_42', WAIT);
+    } finally {
+      ws.close();
+    }
+  });
 });

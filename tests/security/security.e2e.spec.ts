@@ -18,6 +18,7 @@ import { isolationCases } from './isolation-cases.js';
 import { poisonCases } from './poison-cases.js';
 import { takeoverCases } from './takeover-cases.js';
 import { liveCases } from './live-cases.js';
+import { selfServiceCases } from './self-service-cases.js';
 
 describe('security: attacks on the gateway of the running system', function () {
   this.timeout(180_000);
@@ -57,4 +58,5 @@ describe('security: attacks on the gateway of the running system', function () {
   area('cannot take over a dream by the case of its id, nor learn it exists', takeoverCases, 'takeover');
   area('cannot exhaust the gateway with live connections, nor keep one past its credentials', liveCases, 'live');
   area('cannot poison a projection, nor outlive erasure in a dead-letter queue', poisonCases, 'poison');
+  area('keeps self-service API keys to their maker, with role user only, and the key path of the WebSocket to its key', selfServiceCases, 'self-service API keys');
 });

@@ -371,6 +371,38 @@ export interface CreatedApiKey {
 }
 
 /**
+ * Your new API key with its secret (`POST /api/v1/me/api-keys`); the only time `key` is visible.
+ */
+export interface CreatedOwnApiKey {
+  /**
+   * The key's id (for revoking it).
+   */
+  id: string;
+  /**
+   * What the key is for, e.g. the browser it is installed in.
+   */
+  name: string;
+  /**
+   * When the key was made.
+   */
+  createdAt: string;
+  /**
+   * The key itself, for `Authorization: ApiKey <key>`. Shown only in this answer: only its hash is stored.
+   */
+  key: string;
+}
+
+/**
+ * Make an API key for yourself (`POST /api/v1/me/api-keys`, with a signed-in token).
+ */
+export interface CreateOwnApiKeyBody {
+  /**
+   * What the key is for, e.g. the browser it is installed in.
+   */
+  name: string;
+}
+
+/**
  * A document attached to a dream, as the detail shows it (metadata only; the file is not stored).
  */
 export interface DocumentDetail {
@@ -820,6 +852,39 @@ export interface HistoryVerification {
    * What does not match.
    */
   reason: string | null;
+}
+
+/**
+ * One of your API keys, without its secret.
+ */
+export interface OwnApiKey {
+  /**
+   * The key's id (for revoking it).
+   */
+  id: string;
+  /**
+   * What the key is for, e.g. the browser it is installed in.
+   */
+  name: string;
+  /**
+   * When the key was made.
+   */
+  createdAt: string;
+  /**
+   * When the key was last used (to the minute); `null` if never.
+   */
+  lastUsedAt: string | null;
+  /**
+   * When the key was revoked; `null` while it works.
+   */
+  revokedAt: string | null;
+}
+
+/**
+ * Your API keys, newest first, revoked ones included, without their secrets (`GET /api/v1/me/api-keys`).
+ */
+export interface OwnApiKeyList {
+  items: OwnApiKey[];
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Migration, Pool } from '@dreamcatcher/service-kit';
-import { NotFoundError, ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
+import { ConflictError, NotFoundError, ValidationError, type Violation } from '@dreamcatcher/service-kit/errors';
 import { userIdProblem } from '@dreamcatcher/contracts';
 import type { Principal } from './roles.js';
 
@@ -121,22 +121,41 @@ function checkInput(input: { userId?: unknown; name?: unknown }): { userId: stri
   return { userId: input.userId as string, name: (input.name as string).trim() };
 }
 
-/** Creates a key bound to `userId`; the returned `key` is the only time it is visible. */
-export async function createApiKey(pool: Pool, input: { userId?: unknown; name?: unknown }): Promise<CreatedApiKey> {
+/**
+ * Creates a key bound to `userId`; the returned `key` is the only time it is visible. With
+ * `maxActive`, a user already holding that many unrevoked keys is refused (409); a per-user
+ * advisory lock makes the count and the insert one step, so parallel requests cannot pass it.
+ */
+export async function createApiKey(pool: Pool, input: { userId?: unknown; name?: unknown }, { maxActive }: { maxActive?: number } = {}): Promise<CreatedApiKey> {
   const { userId, name } = checkInput(input);
   const { key, prefix } = generateApiKey();
-  const { rows } = await pool.query<ApiKeyRow>(
-    `INSERT INTO gateway.api_keys (id, prefix, key_hash, user_id, name) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
-    [randomUUID(), prefix, hashApiKey(key), userId, name],
-  );
-  return { ...toInfo(rows[0]!), key };
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    if (maxActive !== undefined) {
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('gateway.api_keys:' || $1))", [userId]);
+      const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM gateway.api_keys WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+      if (rows[0]!.n >= maxActive) throw new ConflictError(`At most ${maxActive} active API keys per user; revoke one first`, 'too_many_api_keys');
+    }
+    const { rows } = await client.query<ApiKeyRow>(
+      `INSERT INTO gateway.api_keys (id, prefix, key_hash, user_id, name) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+      [randomUUID(), prefix, hashApiKey(key), userId, name],
+    );
+    await client.query('COMMIT');
+    return { ...toInfo(rows[0]!), key };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
-/** Revokes a key; revoking twice is fine. Unknown ids are 404. */
-export async function revokeApiKey(pool: Pool, id: string): Promise<ApiKeyInfo> {
+/** Revokes a key; revoking twice is fine. Unknown ids, and with `userId` another user's keys, are 404. */
+export async function revokeApiKey(pool: Pool, id: string, { userId }: { userId?: string } = {}): Promise<ApiKeyInfo> {
   const { rows } = await pool.query<ApiKeyRow>(
-    `UPDATE gateway.api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`,
-    [id],
+    `UPDATE gateway.api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND ($2::text IS NULL OR user_id = $2) RETURNING ${COLUMNS}`,
+    [id, userId ?? null],
   );
   if (!rows[0]) throw new NotFoundError('API key not found');
   return toInfo(rows[0]);

@@ -5,6 +5,11 @@
  * WebSocket) — and a refused caller gets a plain HTTP 401 instead of a socket. Messages
  * are `{ type, ..., position }` for the caller's own dreams only; `?since=<position>`
  * replays what was missed. Pings find dead peers.
+ *
+ * `/ws/dreamcatcher/<apiKey>` is the path older extension builds open: the API key is the
+ * last path segment. It authenticates as that key only, and the path is never written to a
+ * log, trace or metric label (the access log and metrics name routes by template; tracing
+ * skips such requests). New clients use `/ws` with a header, a subprotocol or `?token=`.
  */
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -15,10 +20,24 @@ import type { Authenticator } from '../auth/middleware.js';
 import type { Principal } from '../auth/roles.js';
 import { originAllowed } from '../http/security.js';
 import type { EndReason, LiveHub } from './hub.js';
+import { legacyTranslator, type LoadDream } from './legacy.js';
 import type { LiveEvent } from './messages.js';
 import { resumePosition, type Replay } from './sse.js';
 
 export const WS_PATHS = ['/ws', '/api/v1/ws'];
+/** The older extension's path, with its API key as the last segment. */
+const KEY_IN_PATH = /^\/(?:api\/v1\/)?ws\/dreamcatcher\/([^/]+)$/;
+
+/** The API key of a `/ws/dreamcatcher/<apiKey>` path, or undefined for any other path. */
+export function pathApiKey(pathname: string): string | undefined {
+  const segment = KEY_IN_PATH.exec(pathname)?.[1];
+  if (segment === undefined) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
+}
 const CREDENTIAL_PROTOCOLS: Record<string, string> = { bearer: 'Bearer', apikey: 'ApiKey' };
 
 export interface WebSocketOptions {
@@ -32,6 +51,8 @@ export interface WebSocketOptions {
   logger: Logger;
   /** Rate limiting of upgrades by address (credentials are checked after it, so guessing them costs too). */
   admit: (address: string) => { allowed: boolean; retryAfterSeconds: number };
+  /** Reads a dream for the older extension's messages, which carry its summary. */
+  loadDream: LoadDream;
 }
 
 /** The credential of an upgrade request, as an Authorization header value. */
@@ -101,7 +122,7 @@ export function createWebSocketServer(options: WebSocketOptions): LiveSocketServ
   }, options.heartbeatMs);
   heartbeat.unref();
 
-  async function connected(socket: WebSocket, principal: Principal, since: bigint | undefined): Promise<void> {
+  async function connected(socket: WebSocket, principal: Principal, since: bigint | undefined, legacy: boolean): Promise<void> {
     alive.set(socket, true);
     socket.on('pong', () => alive.set(socket, true));
     let buffered: LiveEvent[] | undefined = [];
@@ -111,13 +132,23 @@ export function createWebSocketServer(options: WebSocketOptions): LiveSocketServ
     });
     if (!admission.admitted) return hangUp(socket, admission.limit === 'per_user' ? 'per_user_limit' : 'total_limit');
     // A client that does not read lets messages pile up in memory: past the bound it is dropped.
-    const send = (event: LiveEvent) => {
+    const write = (payload: object) => {
       if (socket.readyState !== socket.OPEN) return;
-      socket.send(JSON.stringify({ ...event.message, position: event.position }));
+      socket.send(JSON.stringify(payload));
       if (socket.bufferedAmount > options.maxBufferedBytes) {
         admission.leave('slow_consumer');
         hangUp(socket, 'slow_consumer');
       }
+    };
+    // The older extension's shapes need a read per message; one queue keeps them in order.
+    const translate = legacy ? legacyTranslator(principal.userId, options.loadDream) : undefined;
+    let queue = Promise.resolve();
+    const send = (event: LiveEvent) => {
+      if (!translate) return write({ ...event.message, position: event.position });
+      queue = queue
+        .then(() => (socket.readyState === socket.OPEN ? translate(event) : undefined))
+        .then((message) => message && write(message))
+        .catch((error: Error) => logger.warn('live message could not be read', { error: error.message }));
     };
     socket.on('close', () => admission.leave('closed'));
     socket.on('message', (data) => {
@@ -142,7 +173,8 @@ export function createWebSocketServer(options: WebSocketOptions): LiveSocketServ
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
-    if (!WS_PATHS.includes(url.pathname)) return refuse(socket, 404, 'No WebSocket here');
+    const keyInPath = pathApiKey(url.pathname);
+    if (!WS_PATHS.includes(url.pathname) && keyInPath === undefined) return refuse(socket, 404, 'No WebSocket here');
     const admitted = options.admit(req.socket.remoteAddress ?? 'unknown');
     if (!admitted.allowed) return refuse(socket, 429, 'Too many requests', { 'Retry-After': String(admitted.retryAfterSeconds) });
     const origin = req.headers.origin;
@@ -150,7 +182,9 @@ export function createWebSocketServer(options: WebSocketOptions): LiveSocketServ
     let principal: Principal | undefined;
     let since: bigint | undefined;
     try {
-      principal = await authenticator.authenticate(upgradeCredential(req, url));
+      // A key in the path is the whole credential: nothing else may stand in for it.
+      const credential = keyInPath === undefined ? upgradeCredential(req, url) : `ApiKey ${keyInPath || '-'}`;
+      principal = await authenticator.authenticate(credential);
       since = resumePosition(url.searchParams.get('since') ?? undefined, 'since');
     } catch (error) {
       if (error instanceof AppError) return refuse(socket, error.status, error.message);
@@ -158,7 +192,7 @@ export function createWebSocketServer(options: WebSocketOptions): LiveSocketServ
     }
     if (!principal) return refuse(socket, 401, 'Authentication required');
     const who = principal;
-    wss.handleUpgrade(req, socket, head, (ws) => void connected(ws, who, since));
+    wss.handleUpgrade(req, socket, head, (ws) => void connected(ws, who, since, keyInPath !== undefined));
   }
 
   return {

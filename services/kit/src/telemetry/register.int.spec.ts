@@ -40,6 +40,9 @@ describe('the telemetry entry (--import)', function () {
     // The log line written inside the request carries its trace.
     expect(lines.find((line) => line.message === 'handled a thing')).to.include({ traceId: INBOUND_TRACE, spanId: server!.spanId });
     expect(lines.find((line) => line.message === 'done')).to.include({ armed: true });
+    // Requests whose URL carries a credential were served but left no span anywhere.
+    expect(spans.filter((span) => span.kind === 'server')).to.have.length(1);
+    expect(JSON.stringify(spans)).to.not.match(/SECRET-IN/);
   });
 
   it('arms nothing when tracing is off', async () => {

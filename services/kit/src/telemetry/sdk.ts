@@ -19,13 +19,13 @@ import { detectResources, envDetector, processDetector, resourceFromAttributes, 
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { JsonLinesSpanExporter } from './span-records.js';
-import { isOpsPath, type TracingSettings } from './settings.js';
+import { isOpsPath, urlCarriesCredential, type TracingSettings } from './settings.js';
 import { setTelemetryHandle, type TelemetryHandle } from './state.js';
 
 function instrumentations() {
   return [
     new HttpInstrumentation({
-      ignoreIncomingRequestHook: (request) => isOpsPath(request.url),
+      ignoreIncomingRequestHook: (request) => isOpsPath(request.url) || urlCarriesCredential(request.url),
       // Outgoing requests outside any traced work (probes, token key fetches) are noise.
       requireParentforOutgoingSpans: true,
     }),

@@ -36,3 +36,13 @@ export function tracingSettings(env: NodeJS.ProcessEnv): TracingSettings | undef
 export function isOpsPath(url: string | undefined): boolean {
   return /^\/(health|ready|metrics)(\?|$)/.test(url ?? '');
 }
+
+/**
+ * Whether a request URL carries a credential (`?token=`, `?access_token=`, or the older
+ * extension's `/ws/dreamcatcher/<apiKey>` path): such a request is not traced at all, since
+ * an HTTP server span records the URL (`http.target`, `url.path`, `url.query`).
+ */
+export function urlCarriesCredential(url: string | undefined): boolean {
+  const value = url ?? '';
+  return /\/ws\/dreamcatcher\//i.test(value) || /[?&](access_)?token=/i.test(value);
+}

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { isOpsPath, tracingSettings } from './settings.js';
+import { isOpsPath, tracingSettings, urlCarriesCredential } from './settings.js';
 
 describe('tracing settings', () => {
   it('are off by default: no endpoint, no spans folder', () => {
@@ -25,5 +25,12 @@ describe('tracing settings', () => {
   it('leave probes and scrapes untraced', () => {
     for (const url of ['/health', '/ready', '/metrics', '/ready?verbose=1']) expect(isOpsPath(url), url).to.equal(true);
     for (const url of ['/api/v1/dreams', '/healthy', '/api/v1/ready', undefined]) expect(isOpsPath(url), String(url)).to.equal(false);
+  });
+
+  it('recognise a URL carrying a credential, which is never traced', () => {
+    for (const url of ['/ws/dreamcatcher/dc_abc_def', '/api/v1/ws/dreamcatcher/x', '/ws?token=t', '/api/v1/live?access_token=t', '/ws?since=1&token=t']) {
+      expect(urlCarriesCredential(url), url).to.equal(true);
+    }
+    for (const url of ['/ws', '/api/v1/dreams?tag=token', '/api/v1/dreams', undefined]) expect(urlCarriesCredential(url), String(url)).to.equal(false);
   });
 });
