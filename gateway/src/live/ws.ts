@@ -113,7 +113,7 @@ export function createWebSocketServer(options: WebSocketOptions): LiveSocketServ
     // A client that does not read lets messages pile up in memory: past the bound it is dropped.
     const send = (event: LiveEvent) => {
       if (socket.readyState !== socket.OPEN) return;
-      socket.send(JSON.stringify({ ...event.message, position: event.position }));
+      socket.send(JSON.stringify(event.position === undefined ? event.message : { ...event.message, position: event.position }));
       if (socket.bufferedAmount > options.maxBufferedBytes) {
         admission.leave('slow_consumer');
         hangUp(socket, 'slow_consumer');
