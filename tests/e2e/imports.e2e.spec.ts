@@ -22,6 +22,8 @@ describe('e2e: importing ChatGPT and Claude exports', function () {
   let aliceId: string;
   let alice: string;
   let bob: string;
+  /** The branched conversation's dream revision after its first import. */
+  let importedRevision: string;
 
   before(async function () {
     system = await gatewaySystem();
@@ -83,6 +85,7 @@ describe('e2e: importing ChatGPT and Claude exports', function () {
 
     const branched = await dreamWith(importedDreamId(aliceId, { source: 'chatgpt', id: fx.chatGptBranched().id }), 1);
     expect(branched).to.include({ title: 'Plan a garden' });
+    importedRevision = branched.revision;
     expect(branched.tags).to.have.members(['imported', 'chatgpt']);
     const [fragment] = branched.fragments;
     expect(fragment).to.include({ source: 'chatgpt', url: `https://chatgpt.com/c/${fx.chatGptBranched().id}` });
@@ -99,7 +102,7 @@ describe('e2e: importing ChatGPT and Claude exports', function () {
     expect(job.conversations).to.deep.equal({ total: 3, imported: 0, skipped: 3, failed: 0 });
     const dream = await dreamWith(importedDreamId(aliceId, { source: 'chatgpt', id: fx.chatGptBranched().id }), 1);
     expect(dream.fragments).to.have.length(1);
-    expect(dream.revision).to.equal('1');
+    expect(dream.revision).to.equal(importedRevision);
   });
 
   it('imports a Claude export zip sent as a form, and a grown conversation gets one more fragment', async () => {
