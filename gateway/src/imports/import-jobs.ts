@@ -118,6 +118,12 @@ export class ImportJobs {
     return rows[0] && jobOf(rows[0]);
   }
 
+  /** How many of the user's jobs are queued or running. */
+  async activeCount(userId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ count: string }>("SELECT count(*) FROM gateway.import_jobs WHERE user_id = $1 AND status IN ('queued', 'running')", [userId]);
+    return Number(rows[0]!.count);
+  }
+
   /** Jobs not finished: queued ones, and running ones a stopped gateway left behind. */
   async unfinished(): Promise<ImportJobWork[]> {
     const { rows } = await this.pool.query<{ id: string; user_id: string; roles: Role[]; file_path: string }>(

@@ -15,6 +15,9 @@ import type { ImportJobs } from './import-jobs.js';
 import type { ImportRunner } from './import-runner.js';
 import { receiveUpload } from './import-upload.js';
 
+/** Jobs one user may have waiting or running: each holds an upload of up to `maxBytes` on disk. */
+export const MAX_ACTIVE_IMPORTS = 3;
+
 export interface ImportSettings {
   /** Largest export accepted (IMPORT_MAX_BYTES). */
   maxBytes: number;
@@ -25,6 +28,11 @@ export interface ImportSettings {
 function upload(jobs: ImportJobs, runner: ImportRunner, settings: ImportSettings): RequestHandler {
   return async (req, res) => {
     const principal = principalOf(req);
+    if ((await jobs.activeCount(principal.userId)) >= MAX_ACTIVE_IMPORTS) {
+      const message = `At most ${MAX_ACTIVE_IMPORTS} imports may wait or run at once; try again when one has finished`;
+      res.setHeader('Retry-After', '30');
+      return answerRefusedUpload(req, res, 429, { error: { code: 'too_many_imports', message } });
+    }
     let path: string;
     try {
       path = await receiveUpload(req, settings.dir, settings.maxBytes);

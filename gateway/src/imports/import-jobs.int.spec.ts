@@ -5,12 +5,13 @@
  * conversation is one dream with one fragment, no event twice.
  */
 import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { importedDreamId } from '@dreamcatcher/imports';
 import * as fx from '@dreamcatcher/imports/testing';
 import { useGateway } from '../testing/gateway-fixture.js';
 
-describe('gateway: import jobs left running are restarted without duplicates', function () {
+describe('gateway: import jobs', function () {
   this.timeout(60_000);
   const gateway = useGateway();
 
@@ -23,7 +24,7 @@ describe('gateway: import jobs left running are restarted without duplicates', f
     return rows.map((row) => `${row.stream_id}:${row.count}`);
   };
 
-  it('finishes the job again, importing nothing twice', async () => {
+  it('restarts a job left running, importing nothing twice', async () => {
     const user = `resume-${Date.now().toString(36)}`;
     const token = await gateway.token(user);
     const body = JSON.stringify([fx.chatGptBranched(), fx.chatGptMultimodal(), fx.chatGptEmpty()]);
@@ -46,5 +47,25 @@ describe('gateway: import jobs left running are restarted without duplicates', f
     expect(job.body).to.deep.include({ status: 'completed', format: 'chatgpt' });
     expect(job.body.conversations).to.deep.equal({ total: 3, imported: 2, skipped: 1, failed: 0 });
     expect(await eventsOf(user, ids)).to.deep.equal(before);
+  });
+
+  it('refuses a fourth import while three of the same user wait (429), and takes it once one is done', async () => {
+    const user = `busy-${Date.now().toString(36)}`;
+    const token = await gateway.token(user);
+    const waiting = ['a', 'b', 'c'].map(() => randomUUID());
+    for (const id of waiting) {
+      await gateway.pool.query("INSERT INTO gateway.import_jobs (id, user_id, roles, file_path) VALUES ($1, $2, '[\"user\"]', '/nonexistent')", [id, user]);
+    }
+    const body = JSON.stringify([fx.claudeConversation()]);
+    const refused = await gateway.call('POST', '/imports', { token, raw: body, headers: { 'content-type': 'application/json' } });
+    expect(refused.status).to.equal(429);
+    expect(refused.body.error.code).to.equal('too_many_imports');
+    expect(refused.headers.get('retry-after')).to.equal('30');
+    await gateway.pool.query("UPDATE gateway.import_jobs SET status = 'failed' WHERE id = $1", [waiting[0]]);
+    const other = await gateway.call('POST', '/imports', { token: await gateway.token(`${user}-other`), raw: body, headers: { 'content-type': 'application/json' } });
+    const accepted = await gateway.call('POST', '/imports', { token, raw: body, headers: { 'content-type': 'application/json' } });
+    expect([other.status, accepted.status]).to.deep.equal([202, 202]);
+    await gateway.pool.query("UPDATE gateway.import_jobs SET status = 'failed' WHERE user_id = $1 AND file_path = '/nonexistent'", [user]);
+    await gateway.running.gateway.imports.idle();
   });
 });
