@@ -72,6 +72,7 @@ describe('e2e: importing ChatGPT and Claude exports', function () {
 
   it('imports a ChatGPT conversations.json: the current branch of each conversation, progress pushed live', async () => {
     const ws = await openWs(`${system.gatewayUrl.replace('http', 'ws')}/ws?token=${alice}`);
+    const sse = await api.live({ authorization: `Bearer ${alice}` });
     const accepted = await upload(Buffer.from(JSON.stringify(chatGptExport())), 'application/json');
     expect(accepted.status, accepted.text).to.equal(202);
     expect(accepted.body.status).to.equal('queued');
@@ -82,6 +83,10 @@ describe('e2e: importing ChatGPT and Claude exports', function () {
     const pushed = await ws.next((message) => message.type === 'import_progress' && message.status === 'completed', 10_000);
     expect(pushed).to.deep.include({ id: accepted.body.id, format: 'chatgpt' });
     ws.close();
+    const streamed = await sse.next((event) => event.event === 'import_progress' && JSON.parse(event.data!).status === 'completed', 10_000);
+    expect(JSON.parse(streamed.data!)).to.deep.include({ id: accepted.body.id, format: 'chatgpt' });
+    expect(streamed.id).to.equal(undefined);
+    sse.close();
 
     const branched = await dreamWith(importedDreamId(aliceId, { source: 'chatgpt', id: fx.chatGptBranched().id }), 1);
     expect(branched).to.include({ title: 'Plan a garden' });
