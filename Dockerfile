@@ -35,6 +35,7 @@ COPY services/domain/package.json services/domain/
 COPY services/audit/package.json services/audit/
 COPY services/command/package.json services/command/
 COPY services/relay/package.json services/relay/
+COPY services/imports/package.json services/imports/
 COPY projections/package.json projections/
 COPY gateway/package.json gateway/
 COPY cli/package.json cli/
@@ -65,6 +66,7 @@ COPY --from=build /app/services/domain/dist services/domain/dist
 COPY --from=build /app/services/audit/dist services/audit/dist
 COPY --from=build /app/services/command/dist services/command/dist
 COPY --from=build /app/services/relay/dist services/relay/dist
+COPY --from=build /app/services/imports/dist services/imports/dist
 COPY --from=build /app/projections/dist projections/dist
 COPY --from=build /app/gateway/dist gateway/dist
 COPY --from=build /app/cli/dist cli/dist

@@ -70,6 +70,8 @@ GET /api/v1/me/activity
 GET /api/v1/search
 GET /api/v1/brands
 GET /api/v1/tags
+POST /api/v1/imports
+GET /api/v1/imports/:importId
 GET /api/v1/live
 GET /api/v1/ws
 GET /api/v1/audit/events

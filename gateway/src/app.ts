@@ -19,6 +19,9 @@ import type { GatewayConfig } from './config.js';
 import type { CommandServiceClient } from './dreams/command-client.js';
 import { commandRoutes } from './dreams/command-routes.js';
 import { historyRoutes } from './dreams/history-route.js';
+import { IMPORT_PROGRESS_CHANNEL, ImportJobs } from './imports/import-jobs.js';
+import { ImportRunner } from './imports/import-runner.js';
+import { importRoutes } from './imports/import-routes.js';
 import { queryRoutes } from './dreams/query-routes.js';
 import type { ReadModels } from './dreams/read-models.js';
 import { syncSessionRoutes } from './dreams/sync-session-route.js';
@@ -43,7 +46,7 @@ const LIVE_PROJECTION = 'dream_detail';
 
 export type GatewaySettings = Pick<
   GatewayConfig,
-  'bodyLimitBytes' | 'rateLimitPerMinute' | 'corsOrigins' | 'readYourWritesTimeoutMs' | 'heartbeatSeconds' | 'liveMaxPerUser' | 'liveMaxTotal' | 'liveMaxBufferedBytes' | 'apiKeysPerUser'
+  'bodyLimitBytes' | 'importMaxBytes' | 'importDir' | 'rateLimitPerMinute' | 'corsOrigins' | 'readYourWritesTimeoutMs' | 'heartbeatSeconds' | 'liveMaxPerUser' | 'liveMaxTotal' | 'liveMaxBufferedBytes' | 'apiKeysPerUser'
 >;
 
 export interface GatewayDeps {
@@ -58,7 +61,7 @@ export interface GatewayDeps {
   readModels: ReadModels;
   commands: CommandServiceClient;
   verifyToken: VerifyToken;
-  /** LISTENs on `projection_checkpoints`, `dream_changes` and `api_key_revocations`. */
+  /** LISTENs on `projection_checkpoints`, `dream_changes`, `api_key_revocations` and `import_progress`. */
   listener: NotificationListener;
   /** Where the HTTP metrics are counted; served on the ops port (server.ts), not here. */
   metrics: Registry;
@@ -73,6 +76,8 @@ export interface Gateway {
   authenticator: Authenticator;
   watch: CheckpointWatch;
   hub: LiveHub;
+  /** Runs import jobs; `resume()` restarts those a stopped gateway left. */
+  imports: ImportRunner;
   /** Serves `/ws` on the HTTP server the app listens with. */
   attachWebSocket(server: Server): void;
   /** Ends live connections and waiting reads. */
@@ -90,6 +95,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     listener.on(CHECKPOINT_CHANNEL, (payload) => watch.onNotification(payload)),
     listener.on(DREAM_CHANGES_CHANNEL, (payload) => hub.onNotification(payload)),
     listener.on(API_KEY_REVOCATIONS_CHANNEL, (apiKeyId) => hub.revokeApiKey(apiKeyId)),
+    listener.on(IMPORT_PROGRESS_CHANNEL, (payload) => hub.onImportProgress(payload)),
     listener.onConnected(() => void watch.refresh().catch((error: Error) => logger.warn('could not read checkpoints', { error: error.message }))),
     // Revocations announced while the LISTEN connection was down were missed: ask the table.
     listener.onConnected(() =>
@@ -118,7 +124,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
     loadDream,
   });
 
+  const importJobs = new ImportJobs(pool);
+  const imports = new ImportRunner(importJobs, commands, logger);
+  const importRoute = importRoutes(importJobs, imports, { maxBytes: settings.importMaxBytes, dir: settings.importDir });
   const routes: RouteSpec[] = [
+    importRoute.upload,
+    importRoute.show,
     ...commandRoutes(commands),
     ...syncSessionRoutes(commands, chargeExtra(buckets)),
     ...queryRoutes(readModels, watch, settings.readYourWritesTimeoutMs),
@@ -145,9 +156,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
   app.use(identify(authenticator));
   app.use(noStoreWhenAuthenticated);
   app.use(rateLimit(buckets));
+  // Exports are uploads of their own (streamed to a file, far past the JSON limit): mounted before the JSON parser.
+  const uploads = express.Router();
+  mountRoutes(uploads, [importRoute.upload]);
+  app.use(API_PREFIX, uploads);
   app.use(...jsonBody(settings.bodyLimitBytes));
   const api = express.Router();
-  mountRoutes(api, routes);
+  mountRoutes(api, routes.filter((route) => route !== importRoute.upload));
   app.use(API_PREFIX, api);
   app.use(routeNotFound);
   app.use(errorHandler(logger));
@@ -158,11 +173,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
     authenticator,
     watch,
     hub,
+    imports,
     attachWebSocket: (server) => sockets.attach(server),
     async close() {
       for (const stop of unlisten) stop();
       watch.releaseAll();
       hub.closeAll();
+      await imports.stop();
       await sockets.close();
     },
   };

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readAuditConfig, type AuditConfig } from '@dreamcatcher/audit';
 import { readCommonConfig, type CommonConfig, type EnvReader } from '@dreamcatcher/service-kit';
 
@@ -28,6 +30,10 @@ export interface GatewayConfig extends CommonConfig, AuditConfig {
   corsOrigins: string[];
   /** Largest request body, in bytes. */
   bodyLimitBytes: number;
+  /** Largest export `POST /imports` accepts, in bytes (IMPORT_MAX_BYTES). */
+  importMaxBytes: number;
+  /** Where uploaded exports wait for their import job (IMPORT_DIR). */
+  importDir: string;
   rateLimitPerMinute: number;
   /** Base URLs whose `/ready` must have answered 200 (or only "behind") once for the gateway to be ready (see ops/readiness.ts). */
   readyDependencies: string[];
@@ -82,6 +88,9 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
   const liveMaxBuffered = env.string('LIVE_MAX_BUFFERED', '256kb');
   const liveMaxBufferedBytes = parseSize(liveMaxBuffered);
   if (liveMaxBufferedBytes === undefined || liveMaxBufferedBytes < 1024) env.problem(`LIVE_MAX_BUFFERED must be a size of at least 1kb such as 256kb, got "${liveMaxBuffered}"`);
+  const importMax = env.string('IMPORT_MAX_BYTES', '512mb');
+  const importMaxBytes = parseSize(importMax);
+  if (importMaxBytes === undefined || importMaxBytes < 1024) env.problem(`IMPORT_MAX_BYTES must be a size of at least 1kb such as 512mb, got "${importMax}"`);
   const readyDependencies = env.list('READY_DEPENDENCIES', []);
   for (const url of readyDependencies) {
     if (!/^https?:\/\/[^\s]+$/.test(url)) env.problem(`READY_DEPENDENCIES must list http(s) base URLs, got "${url}"`);
@@ -100,6 +109,8 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     commandTimeoutMs: env.int('COMMAND_TIMEOUT_MS', 15_000, { min: 100, max: 600_000 }),
     corsOrigins: env.list('CORS_ORIGINS', []),
     bodyLimitBytes: bodyLimitBytes ?? 1024 * 1024,
+    importMaxBytes: importMaxBytes ?? 512 * 1024 * 1024,
+    importDir: env.string('IMPORT_DIR', join(tmpdir(), 'dreamcatcher-imports')),
     rateLimitPerMinute: env.int('RATE_LIMIT_PER_MINUTE', 1200, { min: 1 }),
     readyDependencies: readyDependencies.map((url) => url.replace(/\/+$/, '')),
     readYourWritesTimeoutMs: env.int('READ_YOUR_WRITES_TIMEOUT_MS', 5000, { min: 0, max: 60_000 }),

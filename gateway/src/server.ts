@@ -27,6 +27,7 @@ import { createGateway, CHECKPOINT_CHANNEL, DREAM_CHANGES_CHANNEL, type Gateway 
 import { auditAccess } from './audit/audit-access.js';
 import { API_KEY_REVOCATIONS_CHANNEL, apiKeyMigrations } from './auth/api-keys.js';
 import { createTokenVerifier } from './auth/jwt.js';
+import { IMPORT_PROGRESS_CHANNEL, importMigrations } from './imports/import-jobs.js';
 import type { GatewayConfig } from './config.js';
 import { createCommandClient } from './dreams/command-client.js';
 import { projectionReadModels } from './dreams/projection-read-models.js';
@@ -67,6 +68,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   };
   try {
     await migrate({ url: config.databaseUrl, owner: 'gateway', migrations: apiKeyMigrations, logger });
+    await migrate({ url: config.databaseUrl, owner: 'gateway_imports', migrations: importMigrations, logger });
     // The data keys' table, which erasure writes to (idempotent; the command service migrates it too).
     await migrateAudit(config.databaseUrl, logger);
     const pool = await connectPostgres({ url: config.databaseUrl, applicationName: 'gateway', max: 20 }, logger);
@@ -78,7 +80,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     const keys = new PostgresDataKeys(pool, { masterKey: config.dataKeyEncryptionKey, cacheTtlMs: config.dataKeyCacheTtlMs });
     const listener = startNotificationListener({
       connect: () => new pg.Client({ connectionString: config.databaseUrl, application_name: 'gateway-listener' }),
-      channels: [CHECKPOINT_CHANNEL, DREAM_CHANGES_CHANNEL, API_KEY_REVOCATIONS_CHANNEL],
+      channels: [CHECKPOINT_CHANNEL, DREAM_CHANGES_CHANNEL, API_KEY_REVOCATIONS_CHANNEL, IMPORT_PROGRESS_CHANNEL],
       logger,
     });
     closers.push(() => listener.close());
@@ -107,6 +109,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       openApi: openApiDocument,
     });
     closers.push(() => gateway.close());
+    // Jobs a stopped gateway left queued or running start again from their beginning; what they imported is found imported.
+    void gateway.imports.resume().catch((error: Error) => logger.warn('could not resume imports', { error: error.message }));
 
     // Cached for a second, so that a burst of /ready calls costs the dependencies one round of checks.
     const checks = cachedChecks({

@@ -13,6 +13,7 @@ import { apiKeyCases, roleCases, tokenCases } from './auth-cases.js';
 import { securityContext, type SecurityContext } from './context.js';
 import { startHardenedGateway, type HardenedGateway } from './hardened-gateway.js';
 import { hardeningCases } from './hardening-cases.js';
+import { importCases } from './imports-cases.js';
 import { injectionCases } from './injection-cases.js';
 import { isolationCases } from './isolation-cases.js';
 import { poisonCases } from './poison-cases.js';
@@ -56,6 +57,7 @@ describe('security: attacks on the gateway of the running system', function () {
   area('cannot be talked out of its rate limit', rateLimitCases, 'rate-limit bypass');
   area('cannot amplify one request into unbounded work', amplificationCases, 'amplification');
   area('cannot take over a dream by the case of its id, nor learn it exists', takeoverCases, 'takeover');
+  area("refuses every malformed export with a 4xx, and keeps each import its owner's", importCases, 'imports');
   area('cannot exhaust the gateway with live connections, nor keep one past its credentials', liveCases, 'live');
   area('cannot poison a projection, nor outlive erasure in a dead-letter queue', poisonCases, 'poison');
   area('keeps self-service API keys to their maker, with role user only, and the key path of the WebSocket to its key', selfServiceCases, 'self-service API keys');

@@ -855,6 +855,55 @@ export interface HistoryVerification {
 }
 
 /**
+ * An export accepted for import (`POST /api/v1/imports`): the job that imports it; follow `Location` for its progress.
+ */
+export interface ImportAccepted {
+  /**
+   * The import job's id.
+   */
+  id: string;
+  /**
+   * A new job waits for its turn.
+   */
+  status: 'queued';
+}
+
+/**
+ * An import of a ChatGPT or Claude data export (`GET /api/v1/imports/{importId}`).
+ */
+export interface ImportJob {
+  /**
+   * The import job's id.
+   */
+  id: string;
+  /**
+   * Where the job is; `failed` says why in `errors`.
+   */
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  /**
+   * The export's format, once its first conversation was read.
+   */
+  format: 'chatgpt' | 'claude' | null;
+  /**
+   * Conversations read so far: imported (a new dream, or new turns added to it), skipped (empty, or nothing new since the last import) and failed.
+   */
+  conversations: {
+    total: number;
+    imported: number;
+    skipped: number;
+    failed: number;
+  };
+  /**
+   * Why conversations failed (at most 50), then why the job failed, if it did.
+   *
+   * @maxItems 51
+   */
+  errors: string[];
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/**
  * One of your API keys, without its secret.
  */
 export interface OwnApiKey {

@@ -10,7 +10,7 @@
  */
 import type { Logger } from '@dreamcatcher/service-kit';
 import type { Principal } from '../auth/roles.js';
-import { messagesFor, needsDream, parseDreamChange, type LiveEvent } from './messages.js';
+import { messagesFor, needsDream, parseDreamChange, parseImportProgress, type LiveEvent } from './messages.js';
 
 /** Why a live connection ended (the `reason` label of `gateway_live_connections_ended_total`). */
 export type EndReason = 'closed' | 'slow_consumer' | 'token_expired' | 'key_revoked' | 'shutdown';
@@ -103,6 +103,18 @@ export class LiveHub {
       } catch (error) {
         this.logger.warn('could not push a live update', { dreamId: change.dreamId, error: (error as Error).message });
       }
+    });
+    this.queues.set(owner, queued);
+    void queued.then(() => this.queues.get(owner) === queued && this.queues.delete(owner));
+  }
+
+  /** Pushes an `import_progress` payload to its owner's connections, after the changes queued before it. */
+  onImportProgress(payload: string): void {
+    const progress = parseImportProgress(payload);
+    if (!progress || !this.subscribers.has(progress.userId)) return;
+    const owner = progress.userId;
+    const queued = (this.queues.get(owner) ?? Promise.resolve()).then(() => {
+      for (const entry of this.subscribers.get(owner) ?? []) entry.subscriber.deliver({ message: progress.message });
     });
     this.queues.set(owner, queued);
     void queued.then(() => this.queues.get(owner) === queued && this.queues.delete(owner));

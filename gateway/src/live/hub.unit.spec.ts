@@ -40,7 +40,7 @@ describe('live hub', () => {
       return { sync: { pipelineosProjectId: n } };
     }, quiet);
     const positions: string[] = [];
-    hub.subscribe(as('ann'), { deliver: (e) => positions.push(e.position), end: () => undefined });
+    hub.subscribe(as('ann'), { deliver: (e) => positions.push(e.position ?? ''), end: () => undefined });
     hub.onNotification(change('ann', '1', 'project_created'));
     hub.onNotification(change('ann', '2', 'project_created'));
     await hub.idle();

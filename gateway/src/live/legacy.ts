@@ -74,6 +74,9 @@ export function legacyTranslator(userId: string, loadDream: LoadDream): (event: 
         return { type: 'project_created', dreamId: await localId(message.dreamId), project: message.project, position };
       case 'implementation_completed':
         return { type: 'implementation_completed', dreamId: await localId(message.dreamId), result: message.result, position };
+      // Not a shape the older extension knows; it ignores types it does not handle.
+      case 'import_progress':
+        return message;
       default: {
         const _exhaustive: never = message;
         return _exhaustive;

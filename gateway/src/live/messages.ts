@@ -22,11 +22,21 @@ export type LiveMessage =
   | DreamUpdated
   | { type: 'dream_deleted'; dreamId: string }
   | { type: 'project_created'; dreamId: string; project: unknown }
-  | { type: 'implementation_completed'; dreamId: string; result: unknown };
+  | { type: 'implementation_completed'; dreamId: string; result: unknown }
+  | ImportProgress;
 
-/** A message with the store position it reflects (the SSE `id:`). */
+/** An import job's state, pushed as it changes (not a store event: it has no position). */
+export interface ImportProgress {
+  type: 'import_progress';
+  id: string;
+  status: string;
+  format: string | null;
+  conversations: { total: number; imported: number; skipped: number; failed: number };
+}
+
+/** A message with the store position it reflects (the SSE `id:`); none for an import's progress. */
 export interface LiveEvent {
-  position: string;
+  position?: string;
   message: LiveMessage;
 }
 
@@ -149,4 +159,16 @@ export function messagesFor(change: DreamChange, dream: unknown | undefined): Li
     messages.push({ type: 'implementation_completed', dreamId: change.dreamId, result: state.implementation ?? null });
   }
   return messages;
+}
+
+/** The `import_progress` NOTIFY payload: its owner and the message; undefined when malformed. */
+export function parseImportProgress(payload: string): { userId: string; message: ImportProgress } | undefined {
+  try {
+    const { userId, id, status, format, conversations } = JSON.parse(payload) as Record<string, unknown>;
+    if (typeof userId !== 'string' || typeof id !== 'string' || typeof status !== 'string') return undefined;
+    const counts = conversations as ImportProgress['conversations'];
+    return { userId, message: { type: 'import_progress', id, status, format: typeof format === 'string' ? format : null, conversations: counts } };
+  } catch {
+    return undefined;
+  }
 }

@@ -37,6 +37,7 @@ export function resumePosition(value: string | undefined, name: string): bigint 
 }
 
 export function sseFrame(event: LiveEvent): string {
+  if (event.position === undefined) return `event: ${event.message.type}\ndata: ${JSON.stringify(event.message)}\n\n`;
   return `id: ${event.position}\nevent: ${event.message.type}\ndata: ${JSON.stringify({ ...event.message, position: event.position })}\n\n`;
 }
 

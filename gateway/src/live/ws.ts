@@ -144,7 +144,7 @@ export function createWebSocketServer(options: WebSocketOptions): LiveSocketServ
     const translate = legacy ? legacyTranslator(principal.userId, options.loadDream) : undefined;
     let queue = Promise.resolve();
     const send = (event: LiveEvent) => {
-      if (!translate) return write({ ...event.message, position: event.position });
+      if (!translate) return write(event.position === undefined ? event.message : { ...event.message, position: event.position });
       queue = queue
         .then(() => (socket.readyState === socket.OPEN ? translate(event) : undefined))
         .then((message) => message && write(message))
