@@ -76,7 +76,7 @@ export function legacyTranslator(userId: string, loadDream: LoadDream): (event: 
         return { type: 'implementation_completed', dreamId: await localId(message.dreamId), result: message.result, position };
       // Not a shape the older extension knows; it ignores types it does not handle.
       case 'import_progress':
-        return message;
+        return { ...message };
       default: {
         const _exhaustive: never = message;
         return _exhaustive;
