@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { withLogContext } from '@dreamcatcher/service-kit';
 import { UnauthorizedError } from '@dreamcatcher/service-kit/errors';
+import { isApiKeyShaped } from './api-keys.js';
 import type { VerifyToken } from './jwt.js';
 import { assertAnyRole, type Principal, type Role } from './roles.js';
 
@@ -13,7 +14,10 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Turns a credential (`Bearer <jwt>` or `ApiKey <key>`) into a principal; undefined when none is given. */
+/**
+ * Turns a credential (`Bearer <jwt>`, `ApiKey <key>`, or `Bearer <key>` as the extension sends
+ * it) into a principal; undefined when none is given.
+ */
 export interface Authenticator {
   authenticate(authorization: string | undefined): Promise<Principal | undefined>;
 }
@@ -26,7 +30,8 @@ export function createAuthenticator(verifyToken: VerifyToken, findApiKey: (key: 
       if (!credential || rest.length) throw new UnauthorizedError('Malformed Authorization header');
       switch (scheme.toLowerCase()) {
         case 'bearer':
-          return verifyToken(credential);
+          if (!isApiKeyShaped(credential)) return verifyToken(credential);
+        // falls through: the extension sends its API key as a bearer token
         case 'apikey': {
           const principal = await findApiKey(credential);
           if (!principal) throw new UnauthorizedError('API key is not valid');
