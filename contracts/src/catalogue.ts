@@ -42,6 +42,17 @@ export const USER_EVENT_TYPES = ['UserDataErased'] as const;
 /** Every event type of `events/`: the dream events, then the user events. */
 export const ALL_EVENT_TYPES = [...EVENT_TYPES, ...USER_EVENT_TYPES] as const;
 
+/**
+ * The schema version each event type is written in today: its newest `events/<Type>.v<n>`
+ * file. A type left out is at version 1. Older versions stay readable through the upcasters.
+ */
+export const CURRENT_EVENT_VERSIONS: Readonly<Record<string, number>> = { DreamImported: 2 };
+
+/** The schema version new events of `type` are written in (and published as). */
+export function currentEventVersion(type: string): number {
+  return CURRENT_EVENT_VERSIONS[type] ?? 1;
+}
+
 /** Every command type. One schema file each in `commands/`. */
 export const COMMAND_TYPES = [
   'CaptureFragment',

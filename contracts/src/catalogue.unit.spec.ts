@@ -3,6 +3,7 @@ import {
   BRANDS,
   CAPTURE_MODES,
   ALL_EVENT_TYPES,
+  currentEventVersion,
   COMMAND_TYPES,
   DREAM_STATUSES,
   EVENT_TYPES,
@@ -26,12 +27,19 @@ const property = (path: string, ...keys: string[]): JsonSchema =>
 
 describe('catalogue constants', () => {
   it('list exactly the event and command schema files', () => {
-    const names = (kind: string) => files.filter((f) => f.kind === kind).map((f) => f.name).sort();
+    const names = (kind: string) => [...new Set(files.filter((f) => f.kind === kind).map((f) => f.name))].sort();
     expect([...ALL_EVENT_TYPES].sort()).to.deep.equal(names('events'));
     expect([...COMMAND_TYPES].sort()).to.deep.equal(names('commands'));
     expect(new Set(EVENT_TYPES).size).to.equal(21);
     expect(new Set(ALL_EVENT_TYPES).size).to.equal(22);
     expect(new Set(COMMAND_TYPES).size).to.equal(20);
+  });
+
+  it('write each event type in its newest schema version', () => {
+    for (const type of ALL_EVENT_TYPES) {
+      const newest = Math.max(...files.filter((f) => f.kind === 'events' && f.name === type).map((f) => f.version));
+      expect(currentEventVersion(type), type).to.equal(newest);
+    }
   });
 
   it('puts dream events in dream streams and user events in user streams', () => {

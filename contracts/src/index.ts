@@ -8,6 +8,7 @@ export type * from './generated/commands.js';
 export type * from './generated/envelope.js';
 export type * from './generated/http.js';
 export * from './catalogue.js';
+export { downcast, previousVersions, upcast, upcastRecorded, UpcastError, type VersionedEvent } from './upcasters.js';
 export { EXCHANGE, kebabCase, routingKey } from './routing.js';
 export {
   assertValidCommand,

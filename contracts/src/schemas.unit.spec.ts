@@ -15,8 +15,8 @@ const exampleOf = (path: string): unknown => {
 };
 
 describe('JSON Schemas', () => {
-  it('are all there: 21 dream events and 1 user event, 20 commands, the envelope, metadata and the sync session', () => {
-    expect(files.filter((f) => f.kind === 'events')).to.have.length(22);
+  it('are all there: 21 dream events (DreamImported in two versions) and 1 user event, 20 commands, the envelope, metadata and the sync session', () => {
+    expect(files.filter((f) => f.kind === 'events')).to.have.length(23);
     expect(files.filter((f) => f.kind === 'commands')).to.have.length(20);
     expect(files.filter((f) => f.kind === 'envelope').map((f) => f.name)).to.deep.equal(['EventEnvelope', 'EventMetadata']);
     expect(byPath.has('http/SyncSession.v1.schema.json')).to.equal(true);
@@ -27,7 +27,7 @@ describe('JSON Schemas', () => {
       it('is a titled, described draft 2020-12 schema whose $id mirrors its path', () => {
         expect(file.schema.$schema).to.equal('https://json-schema.org/draft/2020-12/schema');
         expect(file.schema.$id).to.equal(schemaId(file.kind, file.name, file.version));
-        expect(file.schema.title).to.equal(file.name);
+        expect(file.schema.title).to.equal(file.version === 1 ? file.name : `${file.name}V${file.version}`);
         expect(file.schema.description).to.be.a('string').and.have.length.greaterThan(10);
       });
 

@@ -4,7 +4,7 @@
  * Change the schema, then run `npm run generate -w @dreamcatcher/contracts`.
  */
 
-import type { Brand, CaptureMode, CodeSnippet, DreamStatus, FragmentInput, Tags, TodoInput, TodoPriority, TodoSource, TodoStatus } from './common.js';
+import type { Brand, CaptureMode, CodeSnippet, DreamStatus, FragmentInput, ImportOrigin, PipelineOSOptions, Tags, TodoInput, TodoPriority, TodoSource, TodoStatus } from './common.js';
 
 /**
  * Add a fragment to an existing dream. Data of the `AddFragment` command: the HTTP body merged with the ids from the path.
@@ -390,6 +390,8 @@ export interface ImportDream {
      */
     todos?: TodoInput[];
   };
+  origin?: ImportOrigin;
+  pipelineOSOptions?: PipelineOSOptions;
 }
 
 /**

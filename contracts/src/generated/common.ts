@@ -142,6 +142,29 @@ export interface FragmentInput {
 }
 
 /**
+ * Where an imported dream came from: the client that sent it and that client's own id for it.
+ */
+export interface ImportOrigin {
+  /**
+   * The client that imported the dream.
+   */
+  client: 'extension';
+  /**
+   * The client's own id of the dream.
+   */
+  localId: string;
+}
+
+/**
+ * What the importing client asked PipelineOS to do with the dream.
+ */
+export interface PipelineOSOptions {
+  createProject: boolean;
+  createTickets: boolean;
+  assignAgents: boolean;
+}
+
+/**
  * What an integration reports after syncing a dream to PipelineOS.
  */
 export type SyncOutcome = 'synced' | 'failed';

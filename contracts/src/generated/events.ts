@@ -4,7 +4,7 @@
  * Change the schema, then run `npm run generate -w @dreamcatcher/contracts`.
  */
 
-import type { Brand, CodeSnippet, Document, DreamStatus, Fragment, Tags, Todo, TodoPriority } from './common.js';
+import type { Brand, CodeSnippet, Document, DreamStatus, Fragment, ImportOrigin, PipelineOSOptions, Tags, Todo, TodoPriority } from './common.js';
 
 /**
  * A document (metadata only) was attached to the dream. Data of the `DocumentAttached` event (schema version 1), stored in stream `dream-<dreamId>`.
@@ -144,6 +144,45 @@ export interface DreamImported {
    * @maxItems 1000
    */
   todos: Todo[];
+}
+
+/**
+ * A dream was imported with its fragments and todos in one step, with where it came from. Data of the `DreamImported` event (schema version 2), stored in stream `dream-<dreamId>`. Version 1 is the same without `origin` and `pipelineOSOptions`; it reads as version 2 with neither.
+ */
+export interface DreamImportedV2 {
+  /**
+   * The dream (its stream is `dream-<dreamId>`).
+   */
+  dreamId: string;
+  /**
+   * The user who owns the dream (the `sub` of their token).
+   */
+  ownerId: string;
+  /**
+   * Title of a dream (3..500 characters; the domain re-checks after trimming).
+   */
+  title: string;
+  /**
+   * Longer description of a dream.
+   */
+  description?: string;
+  status: DreamStatus;
+  brand: Brand;
+  tags: Tags;
+  /**
+   * A summary of the dream, typically written by an AI.
+   */
+  summary?: string;
+  /**
+   * @maxItems 500
+   */
+  fragments: Fragment[];
+  /**
+   * @maxItems 1000
+   */
+  todos: Todo[];
+  origin?: ImportOrigin;
+  pipelineOSOptions?: PipelineOSOptions;
 }
 
 /**
@@ -428,7 +467,7 @@ export interface EventDataByType {
   DreamCreated: DreamCreated;
   DreamDeleted: DreamDeleted;
   DreamDetailsChanged: DreamDetailsChanged;
-  DreamImported: DreamImported;
+  DreamImported: DreamImportedV2;
   DreamStatusChanged: DreamStatusChanged;
   DreamSynced: DreamSynced;
   DreamSyncFailed: DreamSyncFailed;

@@ -3,7 +3,7 @@
  * decimal-string coordinates) or from the event store (a rebuild or a gap refetch).
  */
 import type { EventDataByType } from '@dreamcatcher/contracts';
-import { canonicalId, isUuid } from '@dreamcatcher/contracts';
+import { canonicalId, isUuid, upcastRecorded } from '@dreamcatcher/contracts';
 import type { EventMetadata, RecordedEvent } from '@dreamcatcher/event-store';
 
 export type EventType = keyof EventDataByType;
@@ -51,7 +51,8 @@ export function decodeEnvelope(body: Buffer | string): ProjectionEvent {
     throw new EnvelopeError(`message body is not JSON: ${(error as Error).message}`);
   }
   const envelope = object(parsed, 'body');
-  return {
+  // Projections read every event in the current version of its type, whatever version it was stored in.
+  return upcastRecorded({
     eventId: text(envelope.eventId, 'eventId'),
     type: text(envelope.type, 'type'),
     data: object(envelope.data, 'data'),
@@ -59,12 +60,12 @@ export function decodeEnvelope(body: Buffer | string): ProjectionEvent {
     streamId: text(envelope.streamId, 'streamId'),
     revision: coordinate(envelope.revision, 'revision'),
     position: coordinate(envelope.position, 'position'),
-  };
+  });
 }
 
 export function fromRecorded(event: RecordedEvent): ProjectionEvent {
   const { id, type, data, metadata, streamId, revision, position } = event;
-  return { eventId: id, type, data, metadata, streamId, revision, position };
+  return upcastRecorded({ eventId: id, type, data, metadata, streamId, revision, position });
 }
 
 /** The envelope the relay publishes for an event (tests and the dead-letter tool build it too). */

@@ -11,6 +11,7 @@
  * Pass the audited store to see personal fields decrypted (or, after erasure, as
  * placeholders); the raw store would fold ciphertext.
  */
+import { upcastRecorded } from '@dreamcatcher/contracts';
 import { dreamStreamId, evolve, initialState, type Dream, type RecordedDreamEvent } from '@dreamcatcher/domain';
 import type { EventStore, RecordedEvent } from '@dreamcatcher/event-store';
 import { ValidationError } from '@dreamcatcher/service-kit/errors';
@@ -47,7 +48,8 @@ export async function dreamStateAt(store: EventStore, dreamId: string, point: Po
         stopped = true;
         break;
       }
-      state = evolve(state, { type: event.type, data: event.data, metadata: event.metadata } as RecordedDreamEvent);
+      const current = upcastRecorded(event);
+      state = evolve(state, { type: current.type, data: current.data, metadata: current.metadata } as RecordedDreamEvent);
       last = event;
     }
     if (stopped || page.length < maxCount) break;

@@ -5,16 +5,14 @@
  * Every event of one command shares its metadata: who (userId), why (correlationId from
  * the request or new; causationId = the command id), trace context, when (occurredAt, the
  * same clock read that gave the decider its `now`), whose personal data it holds
- * (subjectId: the dream's owner) and the schema version. The store this service appends
+ * (subjectId: the dream's owner) and the schema version (each type's current one). The store this service appends
  * through (the audited store) encrypts personal fields under the subject's key and chains
  * every event to the previous one of its stream (`hash`, `previousHash`).
  */
-import { validateEvent, validateMetadata } from '@dreamcatcher/contracts';
+import { currentEventVersion, validateEvent, validateMetadata } from '@dreamcatcher/contracts';
 import type { Dream, DreamEvent } from '@dreamcatcher/domain';
 import type { EventMetadata, EventToAppend } from '@dreamcatcher/event-store';
 import { eventId } from '../ids/ids.js';
-
-export const SCHEMA_VERSION = 1;
 
 export interface CommandContext {
   commandId: string;
@@ -37,7 +35,7 @@ export function eventMetadata(context: CommandContext, subjectId: string): Event
     commandId: context.commandId,
     commandType: context.commandType,
     occurredAt: context.occurredAt,
-    schemaVersion: SCHEMA_VERSION,
+    schemaVersion: 1,
     ...(context.idempotencyKey !== undefined && { idempotencyKey: context.idempotencyKey }),
     ...(context.traceparent !== undefined && { traceparent: context.traceparent }),
     ...(context.tracestate !== undefined && { tracestate: context.tracestate }),
@@ -67,9 +65,10 @@ export function prepareEvents(events: DreamEvent[], context: CommandContext, sub
   const metadataViolations = validateMetadata(metadata);
   if (metadataViolations.length) throw new ContractBreachError('metadata', metadataViolations);
   return events.map((event, index) => {
-    const violations = validateEvent(event.type, SCHEMA_VERSION, event.data);
+    const schemaVersion = currentEventVersion(event.type);
+    const violations = validateEvent(event.type, schemaVersion, event.data);
     if (violations.length) throw new ContractBreachError(event.type, violations);
-    return { id: eventId(context.commandId, index), type: event.type, data: event.data, metadata };
+    return { id: eventId(context.commandId, index), type: event.type, data: event.data, metadata: { ...metadata, schemaVersion } };
   });
 }
 

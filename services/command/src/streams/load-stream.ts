@@ -5,6 +5,7 @@
  * so that an erasure never leaves their personal data in clear in this process.
  */
 import { subjectOf } from '@dreamcatcher/audit';
+import { upcastRecorded } from '@dreamcatcher/contracts';
 import { dreamDecider, type Dream, type RecordedDreamEvent } from '@dreamcatcher/domain';
 import type { EventStore, RecordedEvent } from '@dreamcatcher/event-store';
 import type { EventRef, StreamCache, StreamEntry } from './stream-cache.js';
@@ -50,7 +51,8 @@ function fold(base: StreamEntry, events: RecordedEvent[]): StreamEntry {
   const caused = new Map(base.caused);
   const subjects = new Set(base.subjects);
   for (const event of events) {
-    state = dreamDecider.evolve(state, event as unknown as RecordedDreamEvent);
+    // Stored events keep the version they were written in; the decider knows only the current one.
+    state = dreamDecider.evolve(state, upcastRecorded(event) as unknown as RecordedDreamEvent);
     const ref: EventRef = { id: event.id, type: event.type, revision: event.revision, position: event.position };
     caused.set(event.metadata.causationId, [...(caused.get(event.metadata.causationId) ?? []), ref]);
     const subject = subjectOf(event);

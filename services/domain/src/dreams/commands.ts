@@ -34,7 +34,7 @@ export type CaptureFragmentData = Omit<Contract.CaptureFragment, 'dreamId' | 'fr
 };
 export type AddFragmentData = Contract.AddFragment & { fragmentId: string };
 export type CreateDreamData = Contract.CreateDream & { dreamId: string };
-export type ImportDreamData = {
+export type ImportDreamData = Pick<Contract.ImportDream, 'origin' | 'pipelineOSOptions'> & {
   dreamId: string;
   dream: Omit<ImportedDream, 'id' | 'fragments' | 'todos'> & {
     fragments?: (FragmentInput & { fragmentId: string })[];

@@ -5,7 +5,7 @@ import type {
   DreamCreated,
   DreamDeleted,
   DreamDetailsChanged,
-  DreamImported,
+  DreamImportedV2,
   DreamStatusChanged,
   DreamSynced,
   DreamSyncFailed,
@@ -26,10 +26,13 @@ import type {
 /** A message as the decider sees it: the contract's event data under its type name. */
 export type Event<Type extends string, Data> = { type: Type; data: Data };
 
-/** Every fact recorded in a dream's stream (`dream-<dreamId>`); `data` is the contract's type. */
+/**
+ * Every fact recorded in a dream's stream (`dream-<dreamId>`); `data` is the contract's type in
+ * its current version (older stored versions are upcast before they reach the domain).
+ */
 export type DreamEvent =
   | Event<'DreamCreated', DreamCreated>
-  | Event<'DreamImported', DreamImported>
+  | Event<'DreamImported', DreamImportedV2>
   | Event<'FragmentCaptured', FragmentCaptured>
   | Event<'FragmentEdited', FragmentEdited>
   | Event<'FragmentRemoved', FragmentRemoved>

@@ -1,4 +1,4 @@
-import type { CreateDream as CreateDreamData, DreamCreated } from '@dreamcatcher/contracts';
+import type { CreateDream as CreateDreamData, DreamCreated, PipelineOSOptions } from '@dreamcatcher/contracts';
 import { assertNoDream, dreamFor } from './access.js';
 import type { ArchiveDream, ChangeDreamStatus, CreateDream, DeleteDream, ImportDream } from './commands.js';
 import type { DreamEvent } from './events.js';
@@ -42,6 +42,8 @@ export function importDream({ data, metadata }: ImportDream, state: Dream): Drea
     ...created,
     fragments: fragments.map((f, i) => newFragment(f, metadata.now, `/dream/fragments/${i}`, violations)),
     todos: todos.map((t, i) => newTodo(t, `/dream/todos/${i}`, violations)),
+    ...(data.origin !== undefined && { origin: { client: data.origin.client, localId: data.origin.localId } }),
+    ...(data.pipelineOSOptions !== undefined && { pipelineOSOptions: pipelineOSOptions(data.pipelineOSOptions) }),
   };
   violations.throwIfAny();
   assertNoDream(state, data.dreamId, metadata);
@@ -70,4 +72,9 @@ export function archiveDream({ data, metadata }: ArchiveDream, state: Dream): Dr
 export function deleteDream({ metadata }: DeleteDream, state: Dream): DreamEvent[] {
   const dream = dreamFor(state, metadata);
   return [{ type: 'DreamDeleted', data: { dreamId: dream.id } }];
+}
+
+/** Only the three known switches, so nothing else a client sends is stored. */
+function pipelineOSOptions(options: PipelineOSOptions): PipelineOSOptions {
+  return { createProject: options.createProject, createTickets: options.createTickets, assignAgents: options.assignAgents };
 }

@@ -1,4 +1,4 @@
-import type { Brand, Document, DreamStatus, Fragment, Todo } from '@dreamcatcher/contracts';
+import type { Brand, Document, DreamStatus, Fragment, ImportOrigin, PipelineOSOptions, Todo } from '@dreamcatcher/contracts';
 import type { RecordedDreamEvent } from './events.js';
 
 export interface Implementation {
@@ -42,6 +42,10 @@ export interface ExistingDream {
   documents: Document[];
   implementation: Implementation;
   sync: Sync;
+  /** The importing client and its own id for the dream (imports only). */
+  origin?: ImportOrigin;
+  /** What the importing client asked PipelineOS to do (imports only). */
+  pipelineOSOptions?: PipelineOSOptions;
   createdAt?: string;
   updatedAt?: string;
   /** A deleted dream keeps its last state but refuses every command. */
@@ -74,6 +78,8 @@ export function evolve(state: Dream, event: RecordedDreamEvent): Dream {
       documents: [],
       implementation: { status: 'none' },
       sync: { status: 'unsynced' },
+      ...(imported?.origin !== undefined && { origin: { ...imported.origin } }),
+      ...(imported?.pipelineOSOptions !== undefined && { pipelineOSOptions: { ...imported.pipelineOSOptions } }),
       ...(at !== undefined && { createdAt: at, updatedAt: at }),
       deleted: false,
     };
