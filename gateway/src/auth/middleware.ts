@@ -28,18 +28,13 @@ export function createAuthenticator(verifyToken: VerifyToken, findApiKey: (key: 
       if (authorization === undefined || authorization.trim() === '') return undefined;
       const [scheme = '', credential = '', ...rest] = authorization.trim().split(/\s+/);
       if (!credential || rest.length) throw new UnauthorizedError('Malformed Authorization header');
-      switch (scheme.toLowerCase()) {
-        case 'bearer':
-          if (!isApiKeyShaped(credential)) return verifyToken(credential);
-        // falls through: the extension sends its API key as a bearer token
-        case 'apikey': {
-          const principal = await findApiKey(credential);
-          if (!principal) throw new UnauthorizedError('API key is not valid');
-          return principal;
-        }
-        default:
-          throw new UnauthorizedError('Unsupported authorization scheme');
-      }
+      const kind = scheme.toLowerCase();
+      if (kind !== 'bearer' && kind !== 'apikey') throw new UnauthorizedError('Unsupported authorization scheme');
+      // The extension sends its API key as a bearer token; a key's form tells it from a JWT.
+      if (kind === 'bearer' && !isApiKeyShaped(credential)) return verifyToken(credential);
+      const principal = await findApiKey(credential);
+      if (!principal) throw new UnauthorizedError('API key is not valid');
+      return principal;
     },
   };
 }
