@@ -8,3 +8,4 @@ export type { CreatedIds } from './commands/prepare-command.js';
 export { IdempotencyStore, type IdempotencyStoreOptions } from './idempotency/idempotency-store.js';
 export { commandMigrations } from './idempotency/schema.js';
 export { loadCommandConfig, type CommandConfig } from './config.js';
+export { capturedDreamId, extensionDreamId, extensionFragmentId } from './ids/extension-ids.js';
