@@ -1,5 +1,6 @@
+import { NotFoundError } from '@dreamcatcher/service-kit/errors';
 import { expect } from 'chai';
-import { DREAM_ID, metadataOf } from '../testing/index.js';
+import { DREAM_ID, dreamDeleted, metadataOf, OTHER_USER_ID } from '../testing/index.js';
 import type { ImportDream } from './commands.js';
 import type { DreamEvent } from './events.js';
 import { syncImportedDream } from './extension-sync.js';
@@ -38,5 +39,11 @@ describe('syncImportedDream (the extension re-posting its whole dream)', () => {
     const events = syncImportedDream(sync({ title: 'Meal planner', status: 'in_progress', fragments: [{ ...first, content: 'User: hi again' }] }), held);
     expect(events.map((e) => e.type)).to.deep.equal(['DreamDetailsChanged', 'DreamStatusChanged', 'FragmentEdited']);
     expect(events[2]!.data).to.deep.include({ changes: { content: 'User: hi again' } });
+  });
+
+  it('answers 404 for another user\'s dream and for a deleted one, whatever differs', () => {
+    const theirs = { ...sync({}), metadata: metadataOf(OTHER_USER_ID) };
+    expect(() => syncImportedDream(theirs, held)).to.throw(NotFoundError);
+    expect(() => syncImportedDream(sync({}), fold([dreamDeleted()], held))).to.throw(NotFoundError);
   });
 });
