@@ -57,6 +57,23 @@ describe('gateway: API keys', () => {
     expect(await invalidApiKeys(gw.pool, [created.body.id, kept.id, gone])).to.deep.equal([created.body.id, gone]);
   });
 
+  it('are accepted as a bearer token, as the extension sends them; a JWT stays a JWT', async () => {
+    const created = await createApiKey(gw.pool, { userId: 'heidi', name: 'extension' });
+    const asBearer = { authorization: `Bearer ${created.key}` };
+    const dream = await gw.call('POST', '/dreams', { body: { title: 'Bearer key' }, headers: asBearer });
+    expect(dream.status).to.equal(201);
+    const [event] = await gw.store.readStream(`dream-${dream.body.dreamId}`);
+    expect(event!.metadata.userId).to.equal('heidi');
+    expect((await gw.call('GET', `/dreams/${dream.body.dreamId}/history`, { headers: asBearer })).status).to.equal(200);
+    const tampered = created.key.slice(0, -1) + (created.key.endsWith('A') ? 'B' : 'A');
+    for (const key of [tampered, 'dc_000000000000_' + 'a'.repeat(43), 'dc_garbage']) {
+      expect((await gw.call('POST', '/dreams', { body: { title: 'x' }, headers: { authorization: `Bearer ${key}` } })).status, key).to.equal(401);
+    }
+    await revokeApiKey(gw.pool, created.id);
+    expect((await gw.call('POST', '/dreams', { body: { title: 'After revocation' }, headers: asBearer })).status).to.equal(401);
+    expect((await gw.call('GET', `/dreams/${dream.body.dreamId}/history`, { token: await gw.token('heidi') })).status).to.equal(200);
+  });
+
   it('refuse unknown, malformed and tampered keys', async () => {
     const created = await createApiKey(gw.pool, { userId: 'frank', name: 'x' });
     const tampered = created.key.slice(0, -1) + (created.key.endsWith('A') ? 'B' : 'A');

@@ -85,6 +85,11 @@ export function apiKeyPrefix(key: string): string | undefined {
   return KEY_FORMAT.exec(key)?.[1];
 }
 
+/** Whether a credential has the shape of one of our keys; a JWT never has (it starts `eyJ`). */
+export function isApiKeyShaped(credential: string): boolean {
+  return credential.startsWith('dc_');
+}
+
 interface ApiKeyRow {
   id: string;
   prefix: string;

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { withLogContext } from '@dreamcatcher/service-kit';
 import { UnauthorizedError } from '@dreamcatcher/service-kit/errors';
+import { isApiKeyShaped } from './api-keys.js';
 import type { VerifyToken } from './jwt.js';
 import { assertAnyRole, type Principal, type Role } from './roles.js';
 
@@ -13,7 +14,10 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Turns a credential (`Bearer <jwt>` or `ApiKey <key>`) into a principal; undefined when none is given. */
+/**
+ * Turns a credential (`Bearer <jwt>`, `ApiKey <key>`, or `Bearer <key>` as the extension sends
+ * it) into a principal; undefined when none is given.
+ */
 export interface Authenticator {
   authenticate(authorization: string | undefined): Promise<Principal | undefined>;
 }
@@ -24,17 +28,13 @@ export function createAuthenticator(verifyToken: VerifyToken, findApiKey: (key: 
       if (authorization === undefined || authorization.trim() === '') return undefined;
       const [scheme = '', credential = '', ...rest] = authorization.trim().split(/\s+/);
       if (!credential || rest.length) throw new UnauthorizedError('Malformed Authorization header');
-      switch (scheme.toLowerCase()) {
-        case 'bearer':
-          return verifyToken(credential);
-        case 'apikey': {
-          const principal = await findApiKey(credential);
-          if (!principal) throw new UnauthorizedError('API key is not valid');
-          return principal;
-        }
-        default:
-          throw new UnauthorizedError('Unsupported authorization scheme');
-      }
+      const kind = scheme.toLowerCase();
+      if (kind !== 'bearer' && kind !== 'apikey') throw new UnauthorizedError('Unsupported authorization scheme');
+      // The extension sends its API key as a bearer token; a key's form tells it from a JWT.
+      if (kind === 'bearer' && !isApiKeyShaped(credential)) return verifyToken(credential);
+      const principal = await findApiKey(credential);
+      if (!principal) throw new UnauthorizedError('API key is not valid');
+      return principal;
     },
   };
 }

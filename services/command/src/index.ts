@@ -9,3 +9,4 @@ export { IdempotencyStore, type IdempotencyStoreOptions } from './idempotency/id
 export { commandMigrations } from './idempotency/schema.js';
 export { loadCommandConfig, type CommandConfig } from './config.js';
 export { nameBasedUuid } from './ids/ids.js';
+export { capturedDreamId, extensionDreamId, extensionFragmentId } from './ids/extension-ids.js';

@@ -7,3 +7,4 @@ export type * from './dreams/commands.js';
 export { dreamIdFromStreamId, dreamStreamId } from './dreams/stream.js';
 export { TITLE_MAX, TITLE_MIN } from './dreams/rules.js';
 export { MAX_FRAGMENT_CHARS, MAX_FRAGMENTS } from './dreams/size.js';
+export { syncImportedDream } from './dreams/extension-sync.js';

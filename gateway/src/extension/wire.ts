@@ -1,0 +1,70 @@
+/**
+ * The extension's legacy wire format, translated to ours. The extension posts its own shapes
+ * (plain-string code snippets, `date` for the capture time, its own local ids); this is the
+ * one place that knows them. Ids are not made here: the command service derives them from
+ * the caller and the local ids, so a re-post maps onto the same dream and fragments.
+ */
+import type { CodeSnippet, DreamStatus, FragmentInput, ImportDream, PipelineOSOptions } from '@dreamcatcher/contracts';
+
+/** A fragment as the extension sends it. */
+export interface ExtensionFragment {
+  id: string;
+  title: string;
+  content: string;
+  source: string;
+  url?: string;
+  date?: string;
+  features?: string[];
+  codeSnippets?: string[];
+}
+
+/** The body of `POST /api/v1/dreamcatcher/import`'s `dream`. */
+export interface ExtensionDream {
+  id: string;
+  title: string;
+  description?: string;
+  status?: 'idea' | 'in_progress' | 'completed';
+  tags?: string[];
+  created?: string;
+  updated?: string;
+  fragments?: ExtensionFragment[];
+  pipelineOSOptions?: PipelineOSOptions;
+  syncedWithPipelineOS?: boolean;
+  syncedAt?: string;
+  pipelineOSProjectId?: string;
+}
+
+// The extension's statuses are a subset of ours, with the same names.
+const STATUSES: Record<NonNullable<ExtensionDream['status']>, DreamStatus> = { idea: 'idea', in_progress: 'in_progress', completed: 'completed' };
+
+const FENCE = /^\s*```([\w+#.-]*)[^\n]*\n([\s\S]*?)\n?```\s*$/;
+
+/** A plain-string snippet as ours: the language of a ```fence when it names one, else ''. */
+export function snippetFromText(text: string): CodeSnippet {
+  const fenced = FENCE.exec(text);
+  if (!fenced) return { language: '', code: text };
+  return { language: (fenced[1] ?? '').toLowerCase(), code: fenced[2] ?? '' };
+}
+
+/** One fragment as our input; `localId` is kept for the command service to derive its id. */
+export function fragmentFromExtension(fragment: ExtensionFragment): FragmentInput & { localId: string } {
+  const input: FragmentInput & { localId: string } = { localId: fragment.id, title: fragment.title, content: fragment.content, source: fragment.source };
+  if (fragment.url !== undefined && fragment.url !== '') input.url = fragment.url;
+  if (fragment.date !== undefined) input.capturedAt = fragment.date;
+  if (fragment.features?.length) input.features = fragment.features;
+  if (fragment.codeSnippets?.length) input.codeSnippets = fragment.codeSnippets.map(snippetFromText);
+  return input;
+}
+
+/** The extension's dream as our import, with the origin that names its local id. */
+export function importFromExtension(dream: ExtensionDream): Omit<ImportDream, 'dream'> & {
+  dream: Omit<ImportDream['dream'], 'fragments' | 'id'> & { fragments: ReturnType<typeof fragmentFromExtension>[] };
+} {
+  const ours: ReturnType<typeof importFromExtension>['dream'] = { title: dream.title, fragments: (dream.fragments ?? []).map(fragmentFromExtension) };
+  if (dream.description !== undefined) ours.description = dream.description;
+  if (dream.tags !== undefined) ours.tags = dream.tags;
+  if (dream.status !== undefined) ours.status = STATUSES[dream.status];
+  const result: ReturnType<typeof importFromExtension> = { dream: ours, origin: { client: 'extension', localId: dream.id } };
+  if (dream.pipelineOSOptions) result.pipelineOSOptions = dream.pipelineOSOptions;
+  return result;
+}
