@@ -30,7 +30,7 @@ import { lockProjection } from './checkpoints.js';
 import { eraseFromDeadLetters } from './dead-letter-erasure.js';
 import { deadLetterHeaders } from './dead-letters.js';
 import { decodeEnvelope, type ProjectionEvent } from './events.js';
-import { isRefused, isTransient, messageFailureKind, StoppedError } from './failures.js';
+import { isRefused, messageFailureKind, StoppedError, untilNoOutage } from './failures.js';
 import { recordHole } from './holes.js';
 import { recordBatch, type FailureKind, type ProjectorMetrics } from './metrics.js';
 import type { ProjectorDependencies, ProjectorOptions } from './projector-options.js';
@@ -202,19 +202,8 @@ export class Projector {
     }
   }
 
-  private async untilNoOutage<T>(work: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      if (this.stopping.signal.aborted) throw new StoppedError('projector stopping');
-      try {
-        return await work();
-      } catch (error) {
-        if (!isTransient(error)) throw error;
-        this.failed('outage');
-        const delayMs = backoffDelay(attempt, this.options.retry.initialDelayMs, 5_000);
-        this.logger.warn('dependency unavailable, retrying the batch', { error: (error as Error).message, delayMs });
-        await sleep(delayMs, this.stopping.signal);
-      }
-    }
+  private untilNoOutage<T>(work: () => Promise<T>): Promise<T> {
+    return untilNoOutage(work, { signal: this.stopping.signal, initialDelayMs: this.options.retry.initialDelayMs, onOutage: () => this.failed('outage'), logger: this.logger });
   }
 
   /** One transaction for `items`, traced (see tracing.ts); each event is logged at debug level with its correlation id. */

@@ -6,6 +6,7 @@
  * dead-lettered so the projection can carry on; one refused by rule (a foreign stream,
  * owner-guard.ts) is dead-lettered at once.
  */
+import { backoffDelay, sleep, type Logger } from '@dreamcatcher/service-kit';
 import type { FailureKind } from './metrics.js';
 import { ForeignStreamError } from './owner-guard.js';
 
@@ -32,4 +33,20 @@ export function isRefused(error: unknown): boolean {
 /** The failures-metric kind of a message that failed on its own. */
 export function messageFailureKind(error: unknown): FailureKind {
   return error instanceof ForeignStreamError ? error.kind : 'message';
+}
+
+/** Runs `work` until it ends without an outage (retried with backoff up to 5 s apart), or until `signal` stops it. */
+export async function untilNoOutage<T>(work: () => Promise<T>, options: { signal: AbortSignal; initialDelayMs: number; onOutage: () => void; logger: Logger }): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    if (options.signal.aborted) throw new StoppedError('projector stopping');
+    try {
+      return await work();
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      options.onOutage();
+      const delayMs = backoffDelay(attempt, options.initialDelayMs, 5_000);
+      options.logger.warn('dependency unavailable, retrying the batch', { error: (error as Error).message, delayMs });
+      await sleep(delayMs, options.signal);
+    }
+  }
 }
