@@ -392,6 +392,12 @@ export interface ImportDream {
   };
   origin?: ImportOrigin;
   pipelineOSOptions?: PipelineOSOptions;
+  /**
+   * The client's own ids of `dream.fragments`, in the same order. With `origin` the import is an upsert keyed by the caller and these local ids: the dream and its fragments get ids derived from them, so a re-post maps onto the same dream and writes only what differs.
+   *
+   * @maxItems 500
+   */
+  localFragmentIds?: string[];
 }
 
 /**

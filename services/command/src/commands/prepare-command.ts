@@ -3,7 +3,9 @@
  * id of a new thing filled in from the command's id source, and the ids the answer reports.
  */
 import type { CommandDataByType, CommandType } from '@dreamcatcher/contracts';
+import { ValidationError } from '@dreamcatcher/service-kit/errors';
 import type { CommandMetadata, DreamCommand } from '@dreamcatcher/domain';
+import { extensionDreamId, extensionFragmentId } from '../ids/extension-ids.js';
 import type { IdSource } from '../ids/ids.js';
 
 /** A contract command: a type and its (already validated) data. */
@@ -45,9 +47,15 @@ export function prepareCommand(input: ContractCommand, metadata: CommandMetadata
     }
     case 'ImportDream': {
       const { id, fragments = [], todos = [], ...dream } = input.data.dream;
-      const { origin, pipelineOSOptions } = input.data;
-      const dreamId = id ?? ids.id('dream');
-      const withFragmentIds = fragments.map((fragment, index) => ({ ...fragment, fragmentId: ids.id('fragment', index) }));
+      const { origin, pipelineOSOptions, localFragmentIds } = input.data;
+      // An import with an origin is an upsert keyed by the caller and the client's local ids.
+      const keyed = origin !== undefined ? { userId: metadata.userId, localId: origin.localId, fragmentIds: localFragmentIds ?? [] } : undefined;
+      if (keyed && (keyed.fragmentIds.length !== fragments.length || new Set(keyed.fragmentIds).size !== fragments.length)) throw new ValidationError('localFragmentIds must name each fragment once, in order', [{ path: '/localFragmentIds', message: 'must hold one distinct id per fragment' }]);
+      const dreamId = keyed ? extensionDreamId(keyed.userId, keyed.localId) : (id ?? ids.id('dream'));
+      const withFragmentIds = fragments.map((fragment, index) => ({
+        ...fragment,
+        fragmentId: keyed ? extensionFragmentId(keyed.userId, keyed.localId, keyed.fragmentIds[index]!) : ids.id('fragment', index),
+      }));
       const withTodoIds = todos.map((todo, index) => ({ ...todo, todoId: ids.id('todo', index) }));
       return {
         command: {
