@@ -135,6 +135,10 @@ export interface CaptureFragment {
    */
   dreamId?: string;
   /**
+   * Capture into the caller's dream keyed by this name (trimmed, case-insensitively) instead of `dreamId`: the dream an earlier capture of the name made, or a new one titled with it. Racing captures of one name make one dream. Not with `dreamId`.
+   */
+  dreamName?: string;
+  /**
    * Title of the new dream; the fragment title when omitted.
    */
   dreamTitle?: string;

@@ -764,6 +764,101 @@ export interface EventPage {
 }
 
 /**
+ * The extension's legacy form of `POST /api/v1/conversations/capture`: a fragment for the caller's dream of the name given (case-insensitive, trimmed, not archived), made when there is none.
+ */
+export interface ExtensionCaptureBody {
+  /**
+   * Title of a dream (3..500 characters; the domain re-checks after trimming).
+   */
+  dreamName: string;
+  /**
+   * Title of a captured fragment.
+   */
+  fragmentTitle: string;
+  /**
+   * The captured conversation text.
+   */
+  content: string;
+  /**
+   * Lowercase id of the AI platform the fragment came from, e.g. `chatgpt`, `claude`, `gemini`.
+   */
+  source: string;
+  url?: string;
+  mode?: CaptureMode;
+}
+
+/**
+ * The extension's legacy form of `POST /api/v1/dreamcatcher/import`: its whole dream under its own local ids. An upsert keyed by the caller and those ids: a re-post writes only what differs.
+ */
+export interface ExtensionImportBody {
+  dream: {
+    /**
+     * The extension's own id of the dream, e.g. `dream_1732000000000`.
+     */
+    id: string;
+    /**
+     * Title of a dream (3..500 characters; the domain re-checks after trimming).
+     */
+    title: string;
+    /**
+     * Longer description of a dream.
+     */
+    description?: string;
+    status?: 'idea' | 'in_progress' | 'completed';
+    tags?: Tags;
+    created?: string;
+    updated?: string;
+    /**
+     * @maxItems 500
+     *
+     * Items: A fragment as the extension keeps it.
+     */
+    fragments?: {
+      /**
+       * The extension's own id of the fragment.
+       */
+      id: string;
+      /**
+       * Title of a captured fragment.
+       */
+      title: string;
+      /**
+       * The captured conversation text.
+       */
+      content: string;
+      /**
+       * Lowercase id of the AI platform the fragment came from, e.g. `chatgpt`, `claude`, `gemini`.
+       */
+      source: string;
+      /**
+       * Address of the conversation; empty when none.
+       */
+      url?: string;
+      /**
+       * When the extension captured the conversation.
+       */
+      date?: string;
+      /**
+       * Features or ideas extracted from the conversation.
+       *
+       * @maxItems 100
+       */
+      features?: string[];
+      /**
+       * Code found in the conversation, as plain strings (a ```fence may name the language).
+       *
+       * @maxItems 100
+       */
+      codeSnippets?: string[];
+    }[];
+    pipelineOSOptions?: PipelineOSOptions;
+    syncedWithPipelineOS?: boolean;
+    syncedAt?: string | null;
+    pipelineOSProjectId?: string | null;
+  };
+}
+
+/**
  * A fragment as the detail of a dream shows it (the `dream_detail` read model).
  */
 export interface FragmentDetail {
@@ -901,6 +996,34 @@ export interface ImportJob {
   errors: string[];
   startedAt: string | null;
   finishedAt: string | null;
+}
+
+/**
+ * The extension's legacy answer to an import or capture, with our own answer's fields beside it.
+ */
+export interface ImportResult {
+  success: boolean;
+  /**
+   * The dream (our id, as `dreamId`): read it at `/api/v1/dreams/<dream_id>`.
+   */
+  dream_id?: string;
+  project_id?: string;
+  tickets_created?: number;
+  agents_assigned?: string[];
+  estimated_completion?: string;
+  dreamId?: string;
+  /**
+   * As in CommandAnswer.
+   */
+  revision?: string;
+  /**
+   * As in CommandAnswer.
+   */
+  position?: string;
+  /**
+   * Why it failed, when `success` is false.
+   */
+  error?: string;
 }
 
 /**

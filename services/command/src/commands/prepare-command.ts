@@ -5,7 +5,7 @@
 import type { CommandDataByType, CommandType } from '@dreamcatcher/contracts';
 import { ValidationError } from '@dreamcatcher/service-kit/errors';
 import type { CommandMetadata, DreamCommand } from '@dreamcatcher/domain';
-import { extensionDreamId, extensionFragmentId } from '../ids/extension-ids.js';
+import { capturedDreamId, extensionDreamId, extensionFragmentId } from '../ids/extension-ids.js';
 import type { IdSource } from '../ids/ids.js';
 
 /** A contract command: a type and its (already validated) data. */
@@ -30,9 +30,16 @@ export interface PreparedCommand {
 export function prepareCommand(input: ContractCommand, metadata: CommandMetadata, ids: IdSource): PreparedCommand {
   switch (input.type) {
     case 'CaptureFragment': {
-      const { dreamId: named, fragment, ...rest } = input.data;
-      const dreamId = named ?? ids.id('dream');
+      const { dreamId: named, dreamName, fragment, ...rest } = input.data;
       const fragmentId = ids.id('fragment');
+      if (dreamName !== undefined) {
+        if (named !== undefined) throw new ValidationError('dreamId and dreamName exclude each other', [{ path: '/dreamName', message: 'must not be given with dreamId' }]);
+        // Keyed by the name: the first capture makes the dream, later (or racing) ones add to it.
+        const dreamId = capturedDreamId(metadata.userId, dreamName);
+        const data = { ...rest, dreamTitle: dreamName.trim(), dreamId, fragment: { ...fragment, fragmentId } };
+        return { command: { type: input.type, data, metadata }, dreamId, createdIds: { fragmentId } };
+      }
+      const dreamId = named ?? ids.id('dream');
       // A capture without a dream id starts a new dream; one naming a dream must find it.
       const data = { ...rest, dreamId, newDream: named === undefined, fragment: { ...fragment, fragmentId } };
       return { command: { type: input.type, data, metadata }, dreamId, createdIds: { fragmentId } };

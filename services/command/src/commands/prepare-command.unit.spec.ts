@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { extensionDreamId, extensionFragmentId } from '../ids/extension-ids.js';
+import { capturedDreamId, extensionDreamId, extensionFragmentId } from '../ids/extension-ids.js';
 import { derivedIds, randomIds } from '../ids/ids.js';
 import { prepareCommand } from './prepare-command.js';
 
@@ -44,6 +44,16 @@ describe('preparing domain commands', () => {
     expect(first.createdIds.fragmentIds).to.deep.equal([extensionFragmentId('user-1', 'dream_1732000000000', 'frag_1'), extensionFragmentId('user-1', 'dream_1732000000000', 'frag_2')]);
     expect(again.createdIds).to.deep.equal(first.createdIds);
     expect(first.command.data).not.to.have.property('localFragmentIds');
+  });
+
+  it('captures by name into the one dream the caller and the name key, made when absent', () => {
+    const first = prepareCommand({ type: 'CaptureFragment', data: { dreamName: ' Recipe App ', fragment } }, metadata, randomIds());
+    const second = prepareCommand({ type: 'CaptureFragment', data: { dreamName: 'recipe app', fragment } }, metadata, randomIds());
+    expect(first.dreamId).to.equal(capturedDreamId('user-1', 'recipe app'));
+    expect(second.dreamId).to.equal(first.dreamId);
+    expect(first.command.data).to.include({ dreamTitle: 'Recipe App' });
+    expect(first.command.data).not.to.have.property('newDream');
+    expect(first.command.data).not.to.have.property('dreamName');
   });
 
   it('refuses an upsert import whose local fragment ids do not name each fragment once', () => {
