@@ -1024,6 +1024,16 @@ export interface ImportResult {
    * Why it failed, when `success` is false.
    */
   error?: string;
+  /**
+   * As in CommandAnswer (a capture).
+   */
+  fragmentId?: string;
+  /**
+   * As in CommandAnswer (an import).
+   *
+   * @maxItems 500
+   */
+  fragmentIds?: string[];
 }
 
 /**
