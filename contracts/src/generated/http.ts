@@ -999,7 +999,7 @@ export interface ImportJob {
 }
 
 /**
- * The extension's legacy answer to an import or capture, with our own answer's fields beside it.
+ * The extension's legacy answer to its import and capture: `success`, `dream_id` and, when an integration has reported them, the PipelineOS fields, with our own answer's fields beside them. A failure is `success: false` with our error body's `error`.
  */
 export interface ImportResult {
   success: boolean;
@@ -1021,9 +1021,24 @@ export interface ImportResult {
    */
   position?: string;
   /**
-   * Why it failed, when `success` is false.
+   * Why it failed, when `success` is false (`error.message` for people).
    */
-  error?: string;
+  error?: {
+    /**
+     * Stable machine-readable code, e.g. `validation_failed`, `not_found`, `precondition_failed`.
+     */
+    code: string;
+    /**
+     * What went wrong, for people.
+     */
+    message: string;
+    /**
+     * More about the error; for `validation_failed`: `{ violations: [{ path, message }], truncated? }` with the first 20 schema violations (`truncated: true` when there were more), `path` a JSON Pointer into the request body.
+     */
+    details?: {
+      [k: string]: unknown;
+    };
+  };
   /**
    * As in CommandAnswer (a capture).
    */
