@@ -1011,13 +1011,16 @@ export interface ImportResult {
   tickets_created?: number;
   agents_assigned?: string[];
   estimated_completion?: string;
+  /**
+   * The dream (its stream is `dream-<dreamId>`).
+   */
   dreamId?: string;
   /**
-   * As in CommandAnswer.
+   * The revision of the dream's stream after the command (the `ETag`, quoted).
    */
   revision?: string;
   /**
-   * As in CommandAnswer.
+   * The store position of the last event the command wrote (or of the head of the stream when it wrote none).
    */
   position?: string;
   /**
@@ -1040,15 +1043,52 @@ export interface ImportResult {
     };
   };
   /**
-   * As in CommandAnswer (a capture).
+   * The fragment the command added (capture, add fragment).
    */
   fragmentId?: string;
   /**
-   * As in CommandAnswer (an import).
+   * The fragments an import added, in the order sent.
    *
-   * @maxItems 500
+   * @maxItems 2000
    */
   fragmentIds?: string[];
+  /**
+   * The todo the command added (add todo).
+   */
+  todoId?: string;
+  /**
+   * The document the command attached.
+   */
+  documentId?: string;
+  /**
+   * The todos of the list after an import or `PUT /todos`, in the order sent (kept ones keep their id).
+   *
+   * @maxItems 2000
+   */
+  todoIds?: string[];
+  /**
+   * The events the command wrote, in order; empty when it changed nothing.
+   *
+   * @maxItems 2000
+   */
+  events?: {
+    /**
+     * The event's id (the AMQP `messageId`).
+     */
+    eventId: string;
+    /**
+     * The event type, e.g. `FragmentCaptured`.
+     */
+    type: string;
+    /**
+     * Its revision in the dream's stream.
+     */
+    revision: string;
+    /**
+     * Its store position.
+     */
+    position: string;
+  }[];
 }
 
 /**

@@ -11,7 +11,7 @@ import { AppError, errorBody } from '@dreamcatcher/service-kit/errors';
 import { principalOf, requireAuth } from '../auth/middleware.js';
 import type { RouteSpec } from '../http/routes.js';
 import type { CommandServiceClient } from '../dreams/command-client.js';
-import { COMMAND_ROLES } from '../dreams/command-input.js';
+import { COMMAND_ROLES, entityTag } from '../dreams/command-input.js';
 import { commandMetadata } from '../dreams/command-routes.js';
 import type { ReadModels } from '../dreams/read-models.js';
 import { captureFromExtension, importFromExtension, type ExtensionCapture, type ExtensionDream } from './wire.js';
@@ -31,7 +31,9 @@ export function isExtensionCapture(body: unknown): boolean {
   return isObject(body) && 'dreamName' in body;
 }
 
-function answer(res: Response, status: number, body: unknown): void {
+function answer(res: Response, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const etag = entityTag(headers, body);
+  if (etag && status < 400) res.setHeader('ETag', etag);
   if (status >= 400) {
     res.status(status).json({ success: false, ...(body as object) });
     return;
@@ -51,7 +53,7 @@ function legacyHandler(type: CommandType, applies: (body: unknown) => boolean, b
       const data = await translate(req);
       assertValidCommand(type, data);
       const result = await commands.send(type, { data, metadata: commandMetadata(req) });
-      answer(res, result.status, result.body);
+      answer(res, result.status, result.body, result.headers);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       answer(res, error.status, errorBody(error));
