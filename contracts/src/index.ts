@@ -12,6 +12,7 @@ export { downcast, previousVersions, upcast, upcastRecorded, UpcastError, type V
 export { EXCHANGE, kebabCase, routingKey } from './routing.js';
 export {
   assertValidCommand,
+  assertValidHttpBody,
   isCommandType,
   isEventType,
   isUserEventType,

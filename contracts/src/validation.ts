@@ -49,6 +49,12 @@ export function assertValidCommand<T extends CommandType>(type: T, data: unknown
   if (violations.length) throw new ValidationError(`Invalid ${type} command: ${summarise(violations)}`, violations);
 }
 
+/** Throws a `ValidationError` (400) listing every violation unless `body` is valid against `http/<name>.v1`. */
+export function assertValidHttpBody(name: string, body: unknown): void {
+  const violations = check(schemaId('http', name, 1), body);
+  if (violations.length) throw new ValidationError(`Invalid ${name}: ${summarise(violations)}`, violations);
+}
+
 export function validateMetadata(metadata: unknown): Violation[] {
   return check(schemaId('envelope', 'EventMetadata', 1), metadata);
 }

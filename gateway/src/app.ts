@@ -18,6 +18,7 @@ import { createAuthenticator, identify, noStoreWhenAuthenticated, type Authentic
 import type { GatewayConfig } from './config.js';
 import type { CommandServiceClient } from './dreams/command-client.js';
 import { commandRoutes } from './dreams/command-routes.js';
+import { extensionRoutes } from './extension/extension-routes.js';
 import { historyRoutes } from './dreams/history-route.js';
 import { IMPORT_PROGRESS_CHANNEL, ImportJobs } from './imports/import-jobs.js';
 import { ImportRunner } from './imports/import-runner.js';
@@ -130,6 +131,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const routes: RouteSpec[] = [
     importRoute.upload,
     importRoute.show,
+    // Before the command routes: the extension's forms of two of their paths.
+    ...extensionRoutes(commands, readModels),
     ...commandRoutes(commands),
     ...syncSessionRoutes(commands, chargeExtra(buckets)),
     ...queryRoutes(readModels, watch, settings.readYourWritesTimeoutMs),

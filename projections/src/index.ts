@@ -15,7 +15,7 @@ export type { Projection, ProjectionTx } from './runtime/projection.js';
 export type { ProjectionEvent, DreamEvent } from './runtime/events.js';
 export type { QueryOptions } from './shared/query.js';
 
-export { listDreams, getDreamSummary, getDreamStatistics, type DreamSummary, type DreamStatistics, type ListDreamsOptions } from './dream_summary/queries.js';
+export { listDreams, findDreamByName, getDreamSummary, getDreamStatistics, type DreamSummary, type DreamStatistics, type ListDreamsOptions } from './dream_summary/queries.js';
 export { getDreamDetail, type DreamDetail, type FragmentView, type TodoView, type DocumentView } from './dream_detail/queries.js';
 export { getFragmentPage, FRAGMENT_PAGE_CHARS, FRAGMENT_PAGE_SIZE, type FragmentPage } from './dream_detail/fragment-page.js';
 export { getSyncStatus, getDreamSyncStatus, listDreamsBySyncStatus, type UserSyncStatus, type DreamSyncStatus } from './sync_status/queries.js';

@@ -90,7 +90,7 @@ describe('e2e: live updates', function () {
     try {
       const imported = await api.call('POST', '/dreams/import', {
         token: ownerToken,
-        body: { dream: { title: 'Imported for the old extension', fragments: [{ title: 'f', content: 'fragment text', source: 'claude' }] }, origin: { client: 'extension', localId: 'dream_local_42' } },
+        body: { dream: { title: 'Imported for the old extension', fragments: [{ title: 'f', content: 'fragment text', source: 'claude' }] }, origin: { client: 'extension', localId: 'dream_local_42' }, localFragmentIds: ['fragment_local_1'] },
       });
       expect(imported.status, imported.text).to.equal(201);
       const updated = await ws.next((m) => m.type === 'dream_updated' && (m.dream as { id?: string }).id === 'dream_local_42', WAIT);

@@ -20,6 +20,7 @@ import { poisonCases } from './poison-cases.js';
 import { takeoverCases } from './takeover-cases.js';
 import { liveCases } from './live-cases.js';
 import { selfServiceCases } from './self-service-cases.js';
+import { wireCases } from './wire-cases.js';
 
 describe('security: attacks on the gateway of the running system', function () {
   this.timeout(180_000);
@@ -61,4 +62,5 @@ describe('security: attacks on the gateway of the running system', function () {
   area('cannot exhaust the gateway with live connections, nor keep one past its credentials', liveCases, 'live');
   area('cannot poison a projection, nor outlive erasure in a dead-letter queue', poisonCases, 'poison');
   area('keeps self-service API keys to their maker, with role user only, and the key path of the WebSocket to its key', selfServiceCases, 'self-service API keys');
+  area("keeps the extension's import and capture keyed to the caller, and refuses malformed bodies", wireCases, "the extension's import and capture");
 });

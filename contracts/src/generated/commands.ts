@@ -135,6 +135,10 @@ export interface CaptureFragment {
    */
   dreamId?: string;
   /**
+   * Capture into the caller's dream keyed by this name (trimmed, case-insensitively) instead of `dreamId`: the dream an earlier capture of the name made, or a new one titled with it. Racing captures of one name make one dream. Not with `dreamId`.
+   */
+  dreamName?: string;
+  /**
    * Title of the new dream; the fragment title when omitted.
    */
   dreamTitle?: string;
@@ -392,6 +396,12 @@ export interface ImportDream {
   };
   origin?: ImportOrigin;
   pipelineOSOptions?: PipelineOSOptions;
+  /**
+   * The client's own ids of `dream.fragments`, in the same order. With `origin` the import is an upsert keyed by the caller and these local ids: the dream and its fragments get ids derived from them, so a re-post maps onto the same dream and writes only what differs.
+   *
+   * @maxItems 500
+   */
+  localFragmentIds?: string[];
 }
 
 /**

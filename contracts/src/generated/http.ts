@@ -764,6 +764,101 @@ export interface EventPage {
 }
 
 /**
+ * The extension's legacy form of `POST /api/v1/conversations/capture`: a fragment for the caller's dream of the name given (case-insensitive, trimmed, not archived), made when there is none.
+ */
+export interface ExtensionCaptureBody {
+  /**
+   * Title of a dream (3..500 characters; the domain re-checks after trimming).
+   */
+  dreamName: string;
+  /**
+   * Title of a captured fragment.
+   */
+  fragmentTitle: string;
+  /**
+   * The captured conversation text.
+   */
+  content: string;
+  /**
+   * Lowercase id of the AI platform the fragment came from, e.g. `chatgpt`, `claude`, `gemini`.
+   */
+  source: string;
+  url?: string;
+  mode?: CaptureMode;
+}
+
+/**
+ * The extension's legacy form of `POST /api/v1/dreamcatcher/import`: its whole dream under its own local ids. An upsert keyed by the caller and those ids: a re-post writes only what differs.
+ */
+export interface ExtensionImportBody {
+  dream: {
+    /**
+     * The extension's own id of the dream, e.g. `dream_1732000000000`.
+     */
+    id: string;
+    /**
+     * Title of a dream (3..500 characters; the domain re-checks after trimming).
+     */
+    title: string;
+    /**
+     * Longer description of a dream.
+     */
+    description?: string;
+    status?: 'idea' | 'in_progress' | 'completed';
+    tags?: Tags;
+    created?: string;
+    updated?: string;
+    /**
+     * @maxItems 500
+     *
+     * Items: A fragment as the extension keeps it.
+     */
+    fragments?: {
+      /**
+       * The extension's own id of the fragment.
+       */
+      id: string;
+      /**
+       * Title of a captured fragment.
+       */
+      title: string;
+      /**
+       * The captured conversation text.
+       */
+      content: string;
+      /**
+       * Lowercase id of the AI platform the fragment came from, e.g. `chatgpt`, `claude`, `gemini`.
+       */
+      source: string;
+      /**
+       * Address of the conversation; empty when none.
+       */
+      url?: string;
+      /**
+       * When the extension captured the conversation.
+       */
+      date?: string;
+      /**
+       * Features or ideas extracted from the conversation.
+       *
+       * @maxItems 100
+       */
+      features?: string[];
+      /**
+       * Code found in the conversation, as plain strings (a ```fence may name the language).
+       *
+       * @maxItems 100
+       */
+      codeSnippets?: string[];
+    }[];
+    pipelineOSOptions?: PipelineOSOptions;
+    syncedWithPipelineOS?: boolean;
+    syncedAt?: string | null;
+    pipelineOSProjectId?: string | null;
+  };
+}
+
+/**
  * A fragment as the detail of a dream shows it (the `dream_detail` read model).
  */
 export interface FragmentDetail {
@@ -901,6 +996,99 @@ export interface ImportJob {
   errors: string[];
   startedAt: string | null;
   finishedAt: string | null;
+}
+
+/**
+ * The extension's legacy answer to its import and capture: `success`, `dream_id` and, when an integration has reported them, the PipelineOS fields, with our own answer's fields beside them. A failure is `success: false` with our error body's `error`.
+ */
+export interface ImportResult {
+  success: boolean;
+  /**
+   * The dream (our id, as `dreamId`): read it at `/api/v1/dreams/<dream_id>`.
+   */
+  dream_id?: string;
+  project_id?: string;
+  tickets_created?: number;
+  agents_assigned?: string[];
+  estimated_completion?: string;
+  /**
+   * The dream (its stream is `dream-<dreamId>`).
+   */
+  dreamId?: string;
+  /**
+   * The revision of the dream's stream after the command (the `ETag`, quoted).
+   */
+  revision?: string;
+  /**
+   * The store position of the last event the command wrote (or of the head of the stream when it wrote none).
+   */
+  position?: string;
+  /**
+   * Why it failed, when `success` is false (`error.message` for people).
+   */
+  error?: {
+    /**
+     * Stable machine-readable code, e.g. `validation_failed`, `not_found`, `precondition_failed`.
+     */
+    code: string;
+    /**
+     * What went wrong, for people.
+     */
+    message: string;
+    /**
+     * More about the error; for `validation_failed`: `{ violations: [{ path, message }], truncated? }` with the first 20 schema violations (`truncated: true` when there were more), `path` a JSON Pointer into the request body.
+     */
+    details?: {
+      [k: string]: unknown;
+    };
+  };
+  /**
+   * The fragment the command added (capture, add fragment).
+   */
+  fragmentId?: string;
+  /**
+   * The fragments an import added, in the order sent.
+   *
+   * @maxItems 2000
+   */
+  fragmentIds?: string[];
+  /**
+   * The todo the command added (add todo).
+   */
+  todoId?: string;
+  /**
+   * The document the command attached.
+   */
+  documentId?: string;
+  /**
+   * The todos of the list after an import or `PUT /todos`, in the order sent (kept ones keep their id).
+   *
+   * @maxItems 2000
+   */
+  todoIds?: string[];
+  /**
+   * The events the command wrote, in order; empty when it changed nothing.
+   *
+   * @maxItems 2000
+   */
+  events?: {
+    /**
+     * The event's id (the AMQP `messageId`).
+     */
+    eventId: string;
+    /**
+     * The event type, e.g. `FragmentCaptured`.
+     */
+    type: string;
+    /**
+     * Its revision in the dream's stream.
+     */
+    revision: string;
+    /**
+     * Its store position.
+     */
+    position: string;
+  }[];
 }
 
 /**

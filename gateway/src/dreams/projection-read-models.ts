@@ -5,6 +5,7 @@
  */
 import type { Pool } from '@dreamcatcher/service-kit';
 import {
+  findDreamByName,
   getDreamDetail,
   getFragmentPage,
   getDreamStatistics,
@@ -23,6 +24,7 @@ export function projectionReadModels(pool: Pool): ReadModels {
   const scoped = <T>(userId: string, work: (client: Parameters<Parameters<typeof withReaderScope>[2]>[0]) => Promise<T>) => withReaderScope(pool, userId, work);
   return {
     listDreams: (userId, filter) => scoped(userId, (client) => listDreams(client, userId, filter)),
+    findDreamByName: (userId, name) => scoped(userId, (client) => findDreamByName(client, userId, name)),
     getDreamDetail: (userId, dreamId) => scoped(userId, (client) => getDreamDetail(client, userId, dreamId)),
     getFragmentPage: (userId, dreamId, cursor) => scoped(userId, (client) => getFragmentPage(client, userId, dreamId, cursor)),
     getDreamStatistics: (userId, dreamId) => scoped(userId, (client) => getDreamStatistics(client, userId, dreamId)),

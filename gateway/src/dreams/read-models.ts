@@ -23,6 +23,8 @@ export interface DreamListFilter {
 export interface ReadModels {
   listDreams(userId: string, filter: DreamListFilter): Promise<Page>;
   /** Undefined when the caller has no such dream (absent, deleted or someone else's). */
+  /** The caller's not archived dream of that title (trimmed, case-insensitive), the oldest first. */
+  findDreamByName(userId: string, name: string): Promise<{ id: string } | undefined>;
   getDreamDetail(userId: string, dreamId: string): Promise<unknown | undefined>;
   /** A page of the dream's fragments after `cursor`; undefined when the caller has no such dream. */
   getFragmentPage(userId: string, dreamId: string, cursor?: string): Promise<unknown | undefined>;

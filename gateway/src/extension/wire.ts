@@ -4,7 +4,7 @@
  * one place that knows them. Ids are not made here: the command service derives them from
  * the caller and the local ids, so a re-post maps onto the same dream and fragments.
  */
-import type { CodeSnippet, DreamStatus, FragmentInput, ImportDream, PipelineOSOptions } from '@dreamcatcher/contracts';
+import type { CaptureFragment, CaptureMode, CodeSnippet, DreamStatus, FragmentInput, ImportDream, PipelineOSOptions } from '@dreamcatcher/contracts';
 
 /** A fragment as the extension sends it. */
 export interface ExtensionFragment {
@@ -46,9 +46,9 @@ export function snippetFromText(text: string): CodeSnippet {
   return { language: (fenced[1] ?? '').toLowerCase(), code: fenced[2] ?? '' };
 }
 
-/** One fragment as our input; `localId` is kept for the command service to derive its id. */
-export function fragmentFromExtension(fragment: ExtensionFragment): FragmentInput & { localId: string } {
-  const input: FragmentInput & { localId: string } = { localId: fragment.id, title: fragment.title, content: fragment.content, source: fragment.source };
+/** One fragment as our input (its local id travels beside it, in `localFragmentIds`). */
+export function fragmentFromExtension(fragment: ExtensionFragment): FragmentInput {
+  const input: FragmentInput = { title: fragment.title, content: fragment.content, source: fragment.source };
   if (fragment.url !== undefined && fragment.url !== '') input.url = fragment.url;
   if (fragment.date !== undefined) input.capturedAt = fragment.date;
   if (fragment.features?.length) input.features = fragment.features;
@@ -56,15 +56,35 @@ export function fragmentFromExtension(fragment: ExtensionFragment): FragmentInpu
   return input;
 }
 
-/** The extension's dream as our import, with the origin that names its local id. */
-export function importFromExtension(dream: ExtensionDream): Omit<ImportDream, 'dream'> & {
-  dream: Omit<ImportDream['dream'], 'fragments' | 'id'> & { fragments: ReturnType<typeof fragmentFromExtension>[] };
-} {
-  const ours: ReturnType<typeof importFromExtension>['dream'] = { title: dream.title, fragments: (dream.fragments ?? []).map(fragmentFromExtension) };
+/**
+ * The extension's dream as our import: the origin names its local id and `localFragmentIds`
+ * its fragments' ids, so the command service keys the upsert by them.
+ */
+export function importFromExtension(dream: ExtensionDream): ImportDream {
+  const fragments = dream.fragments ?? [];
+  const ours: ImportDream['dream'] = { title: dream.title, fragments: fragments.map(fragmentFromExtension) };
   if (dream.description !== undefined) ours.description = dream.description;
   if (dream.tags !== undefined) ours.tags = dream.tags;
   if (dream.status !== undefined) ours.status = STATUSES[dream.status];
-  const result: ReturnType<typeof importFromExtension> = { dream: ours, origin: { client: 'extension', localId: dream.id } };
+  const result: ImportDream = { dream: ours, origin: { client: 'extension', localId: dream.id }, localFragmentIds: fragments.map((f) => f.id) };
   if (dream.pipelineOSOptions) result.pipelineOSOptions = dream.pipelineOSOptions;
   return result;
+}
+
+/** The body of `POST /api/v1/conversations/capture` as the extension sends it. */
+export interface ExtensionCapture {
+  dreamName: string;
+  fragmentTitle: string;
+  content: string;
+  source: string;
+  url?: string;
+  mode?: CaptureMode;
+}
+
+/** The extension's capture as ours, into the dream `dreamId` or else the one its name keys. */
+export function captureFromExtension(capture: ExtensionCapture, dreamId: string | undefined): CaptureFragment {
+  const fragment: FragmentInput = { title: capture.fragmentTitle, content: capture.content, source: capture.source };
+  if (capture.url !== undefined && capture.url !== '') fragment.url = capture.url;
+  if (capture.mode !== undefined) fragment.mode = capture.mode;
+  return dreamId !== undefined ? { dreamId, fragment } : { dreamName: capture.dreamName, fragment };
 }

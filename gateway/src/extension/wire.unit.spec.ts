@@ -30,11 +30,11 @@ describe('gateway: the extension\'s wire format', () => {
   it('becomes our import, with the local id as origin and the options kept', () => {
     const ours = importFromExtension(extensionDream);
     expect(ours.origin).to.deep.equal({ client: 'extension', localId: 'dream_1732000000000' });
+    expect(ours.localFragmentIds).to.deep.equal(['fragment_1732000000001']);
     expect(ours.pipelineOSOptions).to.deep.equal(extensionDream.pipelineOSOptions);
     expect(ours.dream).to.include({ title: 'Recipe app', description: 'Plan meals from the fridge', status: 'in_progress' });
     expect(ours.dream.fragments).to.deep.equal([
       {
-        localId: 'fragment_1732000000001',
         title: 'Data model',
         content: 'User: how do I model recipes?\nAssistant: ...',
         source: 'chatgpt',

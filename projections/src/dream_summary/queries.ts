@@ -121,6 +121,20 @@ export async function getDreamSummary(client: Queryable, userId: string, dreamId
   return rows[0] && toSummary(rows[0]);
 }
 
+/**
+ * The user's dream titled `name` (trimmed, case-insensitively) that is not archived, the
+ * oldest when several are: where a capture by name goes. Undefined when there is none.
+ */
+export async function findDreamByName(client: Queryable, userId: string, name: string, options?: QueryOptions): Promise<DreamSummary | undefined> {
+  const { rows } = await client.query<SummaryRecord>(
+    `SELECT ${COLUMNS} FROM ${tableIn(options, 'dream_summary')}
+     WHERE owner_id = $1 AND lower(btrim(title)) = lower(btrim($2)) AND status <> 'archived'
+     ORDER BY created_at, dream_id LIMIT 1`,
+    [userId, name],
+  );
+  return rows[0] && toSummary(rows[0]);
+}
+
 export function statisticsOf(counts: Pick<DreamSummary, 'fragmentCount' | 'todoCount' | 'completedTodos' | 'documentCount'>): DreamStatistics {
   const { fragmentCount, todoCount, completedTodos, documentCount } = counts;
   return { fragmentCount, todoCount, completedTodos, documentCount, completionPercentage: todoCount ? Math.round((completedTodos * 100) / todoCount) : 0 };

@@ -3,7 +3,9 @@
  * id of a new thing filled in from the command's id source, and the ids the answer reports.
  */
 import type { CommandDataByType, CommandType } from '@dreamcatcher/contracts';
+import { ValidationError } from '@dreamcatcher/service-kit/errors';
 import type { CommandMetadata, DreamCommand } from '@dreamcatcher/domain';
+import { capturedDreamId, extensionDreamId, extensionFragmentId } from '../ids/extension-ids.js';
 import type { IdSource } from '../ids/ids.js';
 
 /** A contract command: a type and its (already validated) data. */
@@ -28,9 +30,16 @@ export interface PreparedCommand {
 export function prepareCommand(input: ContractCommand, metadata: CommandMetadata, ids: IdSource): PreparedCommand {
   switch (input.type) {
     case 'CaptureFragment': {
-      const { dreamId: named, fragment, ...rest } = input.data;
-      const dreamId = named ?? ids.id('dream');
+      const { dreamId: named, dreamName, fragment, ...rest } = input.data;
       const fragmentId = ids.id('fragment');
+      if (dreamName !== undefined) {
+        if (named !== undefined) throw new ValidationError('dreamId and dreamName exclude each other', [{ path: '/dreamName', message: 'must not be given with dreamId' }]);
+        // Keyed by the name: the first capture makes the dream, later (or racing) ones add to it.
+        const dreamId = capturedDreamId(metadata.userId, dreamName);
+        const data = { ...rest, dreamTitle: dreamName.trim(), dreamId, fragment: { ...fragment, fragmentId } };
+        return { command: { type: input.type, data, metadata }, dreamId, createdIds: { fragmentId } };
+      }
+      const dreamId = named ?? ids.id('dream');
       // A capture without a dream id starts a new dream; one naming a dream must find it.
       const data = { ...rest, dreamId, newDream: named === undefined, fragment: { ...fragment, fragmentId } };
       return { command: { type: input.type, data, metadata }, dreamId, createdIds: { fragmentId } };
@@ -45,9 +54,15 @@ export function prepareCommand(input: ContractCommand, metadata: CommandMetadata
     }
     case 'ImportDream': {
       const { id, fragments = [], todos = [], ...dream } = input.data.dream;
-      const { origin, pipelineOSOptions } = input.data;
-      const dreamId = id ?? ids.id('dream');
-      const withFragmentIds = fragments.map((fragment, index) => ({ ...fragment, fragmentId: ids.id('fragment', index) }));
+      const { origin, pipelineOSOptions, localFragmentIds } = input.data;
+      // An import with an origin is an upsert keyed by the caller and the client's local ids.
+      const keyed = origin !== undefined ? { userId: metadata.userId, localId: origin.localId, fragmentIds: localFragmentIds ?? [] } : undefined;
+      if (keyed && (keyed.fragmentIds.length !== fragments.length || new Set(keyed.fragmentIds).size !== fragments.length)) throw new ValidationError('localFragmentIds must name each fragment once, in order', [{ path: '/localFragmentIds', message: 'must hold one distinct id per fragment' }]);
+      const dreamId = keyed ? extensionDreamId(keyed.userId, keyed.localId) : (id ?? ids.id('dream'));
+      const withFragmentIds = fragments.map((fragment, index) => ({
+        ...fragment,
+        fragmentId: keyed ? extensionFragmentId(keyed.userId, keyed.localId, keyed.fragmentIds[index]!) : ids.id('fragment', index),
+      }));
       const withTodoIds = todos.map((todo, index) => ({ ...todo, todoId: ids.id('todo', index) }));
       return {
         command: {

@@ -1,3 +1,4 @@
+import { syncImportedDream } from './extension-sync.js';
 import { checkAccess } from './access.js';
 import type { DreamCommand } from './commands.js';
 import { changeDreamDetails, setDreamTags } from './details.js';
@@ -29,7 +30,8 @@ export function decide(command: DreamCommand, state: Dream): DreamEvent[] {
     case 'CreateDream':
       return createDream(command, state);
     case 'ImportDream':
-      return importDream(command, state);
+      // An import naming its origin is keyed by the client's local ids: an upsert.
+      return command.data.origin ? syncImportedDream(command, state) : importDream(command, state);
     case 'ChangeDreamDetails':
       return changeDreamDetails(command, state);
     case 'ChangeDreamStatus':

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { DREAM_ID, dreamDeleted, metadataOf, OTHER_USER_ID } from '../testing/index.js';
 import type { ImportDream } from './commands.js';
 import type { DreamEvent } from './events.js';
+import { decide } from './decide.js';
 import { syncImportedDream } from './extension-sync.js';
 import { evolve, initialState, type Dream } from './state.js';
 
@@ -28,6 +29,11 @@ describe('syncImportedDream (the extension re-posting its whole dream)', () => {
 
   it('writes nothing for an identical re-post', () => {
     expect(syncImportedDream(sync({}), held)).to.deep.equal([]);
+  });
+
+  it('is how an import naming its origin is decided', () => {
+    expect(decide(sync({}), held)).to.deep.equal([]);
+    expect(decide(sync({ fragments: [first, second] }), held).map((e) => e.type)).to.deep.equal(['FragmentCaptured']);
   });
 
   it('writes one event for one new fragment', () => {
