@@ -4,35 +4,12 @@
  * one place that knows them. Ids are not made here: the command service derives them from
  * the caller and the local ids, so a re-post maps onto the same dream and fragments.
  */
-import type { CaptureFragment, CaptureMode, CodeSnippet, DreamStatus, FragmentInput, ImportDream, PipelineOSOptions } from '@dreamcatcher/contracts';
+import type { CaptureFragment, CodeSnippet, DreamStatus, ExtensionCaptureBody, ExtensionImportBody, FragmentInput, ImportDream } from '@dreamcatcher/contracts';
 
-/** A fragment as the extension sends it. */
-export interface ExtensionFragment {
-  id: string;
-  title: string;
-  content: string;
-  source: string;
-  url?: string;
-  date?: string;
-  features?: string[];
-  codeSnippets?: string[];
-}
-
-/** The body of `POST /api/v1/dreamcatcher/import`'s `dream`. */
-export interface ExtensionDream {
-  id: string;
-  title: string;
-  description?: string;
-  status?: 'idea' | 'in_progress' | 'completed';
-  tags?: string[];
-  created?: string;
-  updated?: string;
-  fragments?: ExtensionFragment[];
-  pipelineOSOptions?: PipelineOSOptions;
-  syncedWithPipelineOS?: boolean;
-  syncedAt?: string;
-  pipelineOSProjectId?: string;
-}
+// The extension's shapes are the contract's (contracts/http/Extension*Body), checked before translation.
+export type ExtensionDream = ExtensionImportBody['dream'];
+export type ExtensionFragment = NonNullable<ExtensionDream['fragments']>[number];
+export type ExtensionCapture = ExtensionCaptureBody;
 
 // The extension's statuses are a subset of ours, with the same names.
 const STATUSES: Record<NonNullable<ExtensionDream['status']>, DreamStatus> = { idea: 'idea', in_progress: 'in_progress', completed: 'completed' };
@@ -69,16 +46,6 @@ export function importFromExtension(dream: ExtensionDream): ImportDream {
   const result: ImportDream = { dream: ours, origin: { client: 'extension', localId: dream.id }, localFragmentIds: fragments.map((f) => f.id) };
   if (dream.pipelineOSOptions) result.pipelineOSOptions = dream.pipelineOSOptions;
   return result;
-}
-
-/** The body of `POST /api/v1/conversations/capture` as the extension sends it. */
-export interface ExtensionCapture {
-  dreamName: string;
-  fragmentTitle: string;
-  content: string;
-  source: string;
-  url?: string;
-  mode?: CaptureMode;
 }
 
 /** The extension's capture as ours, into the dream `dreamId` or else the one its name keys. */
