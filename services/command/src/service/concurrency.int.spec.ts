@@ -1,31 +1,8 @@
 import { expect } from 'chai';
-import type { EventStore } from '@dreamcatcher/event-store';
 import { useCommandService } from '../testing/command-service-fixture.js';
+import { RacingStore } from '../testing/racing-store.js';
 
-/**
- * The real store, except that the next stream read may be followed by another command
- * before it returns: the command that read then decides on a revision that is already
- * stale, which is exactly a lost race, made deterministic.
- */
-let interleave: (() => Promise<unknown>) | undefined;
-function racing(store: EventStore): EventStore {
-  return {
-    appendToStream: (...args) => store.appendToStream(...args),
-    async readStream(...args) {
-      const events = await store.readStream(...args);
-      const other = interleave;
-      interleave = undefined;
-      await other?.();
-      return events;
-    },
-    readAll: (options) => store.readAll(options),
-    subscribeToAll: (options) => store.subscribeToAll(options),
-    streamExists: (streamId) => store.streamExists(streamId),
-    deleteStream: (streamId) => store.deleteStream(streamId),
-    headPosition: () => store.headPosition(),
-    close: async () => undefined,
-  };
-}
+const race = new RacingStore();
 
 async function metric(service: ReturnType<typeof useCommandService>, name: string): Promise<number> {
   const values = (await service.metrics.getSingleMetric(name)?.get())?.values ?? [];
@@ -33,7 +10,7 @@ async function metric(service: ReturnType<typeof useCommandService>, name: strin
 }
 
 describe('command service: concurrent writers', () => {
-  const service = useCommandService({ wrapStore: racing });
+  const service = useCommandService({ wrapStore: race.wrap });
   const create = async () => (await service.post('CreateDream', { title: 'Contended dream' })).body.dreamId as string;
   const metadata = { userId: 'user-1', roles: ['user'] };
 
@@ -41,7 +18,7 @@ describe('command service: concurrent writers', () => {
     const dreamId = await create();
     const retriesBefore = await metric(service, 'command_retries_total');
     let other: Awaited<ReturnType<typeof service.service.handleCommand>> | undefined;
-    interleave = async () => {
+    race.interleave = async () => {
       other = await service.service.handleCommand({ type: 'SetDreamTags', data: { dreamId, tags: ['raced'] }, metadata });
     };
     const answer = await service.post('ChangeDreamDetails', { dreamId, title: 'Renamed while racing' });
@@ -55,7 +32,7 @@ describe('command service: concurrent writers', () => {
 
   it('re-checks the rules on the fresh state when deciding again', async () => {
     const dreamId = await create();
-    interleave = () => service.service.handleCommand({ type: 'DeleteDream', data: { dreamId }, metadata });
+    race.interleave = () => service.service.handleCommand({ type: 'DeleteDream', data: { dreamId }, metadata });
     const answer = await service.post('AddTodo', { dreamId, title: 'Added to a deleted dream?' });
     expect(answer.status).to.equal(404);
     expect((await service.events(dreamId)).map((e) => e.type)).to.deep.equal(['DreamCreated', 'DreamDeleted']);
@@ -83,7 +60,7 @@ describe('command service: concurrent writers', () => {
 
   it('answers 412, without retrying, when a write lands between reading and appending under If-Match', async () => {
     const dreamId = await create();
-    interleave = () => service.service.handleCommand({ type: 'AddTodo', data: { dreamId, title: 'Sneaks in' }, metadata });
+    race.interleave = () => service.service.handleCommand({ type: 'AddTodo', data: { dreamId, title: 'Sneaks in' }, metadata });
     const answer = await service.post('ChangeDreamDetails', { dreamId, title: 'Based on revision 0' }, { expectedRevision: '0' });
     expect(answer.status).to.equal(412);
     expect(answer.body.error.details).to.include({ currentRevision: '1' });

@@ -1,42 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { PostgresDataKeys } from '@dreamcatcher/audit';
-import type { EventStore, ReadStreamOptions } from '@dreamcatcher/event-store';
 import { createLogger, createMetricsRegistry } from '@dreamcatcher/service-kit';
 import { createCommandService, type CommandService } from '../http/app.js';
 import { useCommandService } from '../testing/command-service-fixture.js';
+import { RacingStore } from '../testing/racing-store.js';
 import { erasedAmongFor } from './erased-subjects.js';
 
-/** Every stream read: where it started and how many events it returned. */
-const reads: { from: bigint | undefined; events: number }[] = [];
-/** Runs once, after the next stream read returns and before the command that read decides: a lost race, made deterministic. */
-let interleave: (() => Promise<unknown>) | undefined;
+const race = new RacingStore();
 const erased = new Set<string>();
-
-function observed(store: EventStore): EventStore {
-  return {
-    ...store,
-    appendToStream: (...args) => store.appendToStream(...args),
-    async readStream(streamId: string, options?: ReadStreamOptions) {
-      const events = await store.readStream(streamId, options);
-      reads.push({ from: options?.fromRevision, events: events.length });
-      const other = interleave;
-      interleave = undefined;
-      await other?.();
-      return events;
-    },
-    readAll: (options) => store.readAll(options),
-    subscribeToAll: (options) => store.subscribeToAll(options),
-    streamExists: (streamId) => store.streamExists(streamId),
-    deleteStream: (streamId) => store.deleteStream(streamId),
-    headPosition: () => store.headPosition(),
-    close: async () => undefined,
-  };
-}
 
 describe('command service: the cache of folded streams', () => {
   const service = useCommandService({
-    wrapStore: observed,
+    wrapStore: race.wrap,
     options: { erasedAmong: async (subjects) => new Set([...subjects].filter((subject) => erased.has(subject))) },
   });
   const userId = 'cache-user';
@@ -62,12 +38,12 @@ describe('command service: the cache of folded streams', () => {
 
   it('reads only the events after the cached revision', async () => {
     const dreamId = await dreamWithTodos(30);
-    reads.length = 0;
+    race.reads.length = 0;
     const answer = await service.post('ChangeDreamStatus', { dreamId, status: 'in_progress' }, { userId });
     expect(answer.status).to.equal(200);
     expect(answer.body.revision).to.equal('31');
     // The previous command cached revision 29 and appended 30: only that one event is read.
-    expect(reads).to.deep.equal([{ from: 30n, events: 1 }]);
+    expect(race.reads).to.deep.equal([{ from: 30n, events: 1 }]);
   });
 
   it("sees another replica's appends, and a conflict with one drops the entry so the stream is read whole", async () => {
@@ -81,15 +57,15 @@ describe('command service: the cache of folded streams', () => {
 
     // The other replica appends between this one's read and its append.
     let raced: Awaited<ReturnType<CommandService['handleCommand']>> | undefined;
-    interleave = async () => {
+    race.interleave = async () => {
       raced = await replica.handleCommand({ type: 'AddTodo', data: { dreamId, title: 'Raced in' }, metadata });
     };
-    reads.length = 0;
+    race.reads.length = 0;
     const answer = await service.post('SetDreamTags', { dreamId, tags: ['raced'] }, { userId });
     expect(raced?.status).to.equal(200);
     expect(answer.status).to.equal(200);
     // From the event this replica appended last (its entry is the state it decided on), then, after the conflict, whole.
-    expect(reads.map((read) => read.from)).to.deep.equal([BigInt(current.body.revision), undefined]);
+    expect(race.reads.map((read) => read.from)).to.deep.equal([BigInt(current.body.revision), undefined]);
 
     // This replica now decides on the raced todo: its state holds it.
     const todoId = (raced!.body as { todoId: string }).todoId;
@@ -102,10 +78,10 @@ describe('command service: the cache of folded streams', () => {
     const dreamId = await dreamWithTodos(2);
     await service.post('AddTodo', { dreamId, title: 'Cached' }, { userId });
     erased.add(userId);
-    reads.length = 0;
+    race.reads.length = 0;
     await service.post('AddTodo', { dreamId, title: 'After erasure' }, { userId });
     erased.delete(userId);
-    expect(reads[0]).to.deep.equal({ from: undefined, events: 4 });
+    expect(race.reads[0]).to.deep.equal({ from: undefined, events: 4 });
   });
 
   it('learns who was erased from the data keys', async () => {
